@@ -1,0 +1,16 @@
+// One line per backend: the only place that names the concrete backends.
+#include "backends/registry.h"
+
+namespace tinkr {
+
+const BackendRegistry& builtin_backends() {
+  static const BackendRegistry registry = [] {
+    BackendRegistry r;
+    // register_local_backend(r);
+    // register_grafana_backend(r);
+    return r;
+  }();
+  return registry;
+}
+
+}  // namespace tinkr
