@@ -55,11 +55,15 @@ struct Profile {
   std::string backend;  // cloudwatch | gcp | azure | grafana | datadog | elastic | otel | local
   bool active = false;
   Attributes settings;  // every other key, env: references resolved
+  Attributes unresolved_env;  // key -> VAR for "env:VAR" values whose variable is not set
   std::map<std::string, ServiceConfig, std::less<>> services;
   std::map<std::string, NotifierConfig, std::less<>> notifiers;
 
   // A backend-specific setting, or fallback when absent or empty.
   std::string get(std::string_view key, std::string_view fallback = "") const;
+  // A setting that must be present: the error names the profile and key, and
+  // the variable when it came from an unset "env:VAR" reference.
+  Result<std::string> require(std::string_view key) const;
   // The service's settings, or nullptr.
   const ServiceConfig* service(std::string_view name) const;
 };
@@ -116,10 +120,14 @@ Result<Config> parse_config(std::string_view toml_text, std::string_view name, c
 Result<const Profile*> active_profile(const Config& cfg, const std::optional<std::string>& flag,
                                       const Environment& env);
 
+// The known backend names, in documentation order.
+const std::vector<std::string>& known_backends();
+
 // True for keys whose values are secrets (token, secret, password, api_key,
 // key, header_Authorization, url with credentials, …).
 bool is_secret_key(std::string_view key);
-// "***" for secret keys, the value otherwise.
+// "***" for secret keys; URLs with credentials have them masked
+// ("https://user:***@host"); the value otherwise.
 std::string display_value(std::string_view key, std::string_view value);
 
 }  // namespace tinkr::config
