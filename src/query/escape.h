@@ -1,0 +1,35 @@
+// Literal escaping for every dialect the translators emit. Each function
+// returns a complete literal (with its quotes) whose decoded value is exactly
+// the input; none lets the input close the literal or add syntax. Inputs are
+// valid UTF-8 (the parser and translate() check). Pure, thread-safe.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace tinkr::query::escape {
+
+// Go-style double-quoted string (LogQL): \" \\ \n \r \t, other controls \xHH.
+std::string logql_string(std::string_view s);
+// RE2 / Java / PCRE-safe literal pattern: ASCII punctuation backslash-escaped,
+// control characters as \xHH, other bytes (UTF-8) as is. No surrounding quotes.
+std::string regex_literal(std::string_view s);
+// CloudWatch Logs Insights double-quoted string: \" \\ \n \r \t, controls \xHH... kept as \u00HH.
+std::string insights_string(std::string_view s);
+// Insights regex literal /.../ (the pattern is regex_literal, so '/' is escaped).
+std::string insights_regex(std::string_view pattern);
+// Cloud Logging double-quoted string: \" \\ \n \r \t, other controls \u00HH.
+std::string cloud_logging_string(std::string_view s);
+// KQL double-quoted string: \" \\ \n \r \t, other controls \u00HH.
+std::string kql_string(std::string_view s);
+// Datadog search: a quoted sequence "..." with \" and \\ escaped.
+std::string datadog_quoted(std::string_view s);
+// Datadog search: an unquoted term with every special character backslash-escaped
+// (+ - = & | > < ! ( ) { } [ ] ^ " “ ” ~ * ? : \ / # and whitespace).
+std::string datadog_term(std::string_view s);
+// SQL LIKE pattern for a substring: %s% with % _ \ escaped by '\'.
+std::string sql_like_contains(std::string_view s);
+// SQLite JSON path for one object key: $."key" (a '"' or '\' in the key is rejected upstream).
+std::string sqlite_json_path(std::string_view key);
+
+}  // namespace tinkr::query::escape

@@ -1,0 +1,632 @@
+// Lexer and recursive-descent parser for the unified query language, and the
+// printer that is its inverse. Grammar (docs/query-language.md):
+//
+//   query   := or EOF
+//   or      := and ( OR and )*
+//   and     := unary ( [AND] unary )*          adjacent terms are ANDed
+//   unary   := NOT unary | primary
+//   primary := '(' or ')' | NAME ':' group | NAME cmp VALUE | WORD | PHRASE | '*'
+//   group   := WORD | PHRASE | '(' gor ')'     values of one field
+//   gor     := gand ( OR gand )* ; gand := gunary ( [AND] gunary )* ;
+//   gunary  := NOT gunary | WORD | PHRASE | '(' gor ')'
+#include <charconv>
+#include <cmath>
+#include <optional>
+
+#include "query/ast.h"
+
+namespace tinkr::query {
+namespace {
+
+enum class Tok { kEnd, kLParen, kRParen, kColon, kCmp, kWord, kPhrase, kAnd, kOr, kNot, kStar };
+
+struct Token {
+  Tok kind = Tok::kEnd;
+  std::string text;     // word / phrase value (unescaped), operator text
+  size_t column = 1;    // 1-based, in bytes
+  size_t end = 0;       // offset just past the token
+  bool glued_colon = false;  // a word immediately followed by ':'
+  CompareOp op = CompareOp::kGe;
+};
+
+std::string_view describe(Tok t) {
+  switch (t) {
+    case Tok::kEnd: return "end of query";
+    case Tok::kLParen: return "'('";
+    case Tok::kRParen: return "')'";
+    case Tok::kColon: return "':'";
+    case Tok::kCmp: return "a comparison";
+    case Tok::kWord: return "a word";
+    case Tok::kPhrase: return "a quoted phrase";
+    case Tok::kAnd: return "AND";
+    case Tok::kOr: return "OR";
+    case Tok::kNot: return "NOT";
+    case Tok::kStar: return "'*'";
+  }
+  return "?";
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+// Characters that end an unquoted word.
+bool is_word_break(char c) { return is_space(c) || c == '(' || c == ')' || c == '"' || c == ':' || c == '<' || c == '>'; }
+
+Error syntax_error(std::string what, size_t column) {
+  return make_error(ErrorCode::kInvalidArgument, what + " at column " + std::to_string(column));
+}
+
+class Lexer {
+ public:
+  explicit Lexer(std::string_view text) : text_(text) {}
+
+  Result<Token> next() {
+    while (pos_ < text_.size() && is_space(text_[pos_])) ++pos_;
+    Token t;
+    t.column = pos_ + 1;
+    if (pos_ >= text_.size()) {
+      t.end = pos_;
+      return t;
+    }
+    char c = text_[pos_];
+    if (c == '(' || c == ')' || c == ':') {
+      t.kind = c == '(' ? Tok::kLParen : c == ')' ? Tok::kRParen : Tok::kColon;
+      t.text = std::string(1, c);
+      t.end = ++pos_;
+      return t;
+    }
+    if (c == '<' || c == '>') {
+      bool eq = pos_ + 1 < text_.size() && text_[pos_ + 1] == '=';
+      t.kind = Tok::kCmp;
+      t.op = c == '<' ? (eq ? CompareOp::kLe : CompareOp::kLt) : (eq ? CompareOp::kGe : CompareOp::kGt);
+      pos_ += eq ? 2 : 1;
+      t.text = std::string(compare_op_text(t.op));
+      t.end = pos_;
+      return t;
+    }
+    if (c == '"') return phrase(t);
+    return word(t);
+  }
+
+ private:
+  Result<Token> phrase(Token t) {
+    ++pos_;
+    std::string out;
+    while (true) {
+      if (pos_ >= text_.size()) return syntax_error("unterminated phrase: expected '\"'", pos_ + 1);
+      char c = text_[pos_++];
+      if (c == '"') break;
+      if (c == '\\' && pos_ < text_.size()) {
+        char e = text_[pos_++];
+        switch (e) {
+          case '"': out += '"'; break;
+          case '\\': out += '\\'; break;
+          case 'n': out += '\n'; break;
+          case 't': out += '\t'; break;
+          case 'r': out += '\r'; break;
+          default: out += '\\'; out += e; break;  // unknown escapes stay literal ("C:\path")
+        }
+        continue;
+      }
+      out += c;
+    }
+    t.kind = Tok::kPhrase;
+    t.text = std::move(out);
+    t.end = pos_;
+    return t;
+  }
+
+  Result<Token> word(Token t) {
+    std::string out;
+    bool escaped = false;
+    while (pos_ < text_.size()) {
+      char c = text_[pos_];
+      if (c == '\\' && pos_ + 1 < text_.size()) {
+        char e = text_[pos_ + 1];
+        out += e == 'n' ? '\n' : e == 't' ? '\t' : e == 'r' ? '\r' : e;
+        pos_ += 2;
+        escaped = true;
+        continue;
+      }
+      if (is_word_break(c)) break;
+      out += c;
+      ++pos_;
+    }
+    t.end = pos_;
+    t.glued_colon = pos_ < text_.size() && text_[pos_] == ':';
+    t.kind = Tok::kWord;
+    if (!escaped) {
+      if (out == "*") t.kind = Tok::kStar;
+      else if (iequals(out, "and")) t.kind = Tok::kAnd;
+      else if (iequals(out, "or")) t.kind = Tok::kOr;
+      else if (iequals(out, "not")) t.kind = Tok::kNot;
+    }
+    t.text = std::move(out);
+    return t;
+  }
+
+  std::string_view text_;
+  size_t pos_ = 0;
+};
+
+Node make_all() { return Node{}; }
+
+// AND / OR with flattening and `*` simplification.
+Node combine(NodeKind kind, std::vector<Node> parts) {
+  std::vector<Node> flat;
+  for (auto& p : parts) {
+    if (p.kind == kind) {
+      for (auto& c : p.children) flat.push_back(std::move(c));
+    } else if (p.kind == NodeKind::kAll) {
+      if (kind == NodeKind::kOr) return make_all();  // x OR * == *
+      // x AND * == x: drop it
+    } else {
+      flat.push_back(std::move(p));
+    }
+  }
+  if (flat.empty()) return make_all();
+  if (flat.size() == 1) return std::move(flat.front());
+  Node n;
+  n.kind = kind;
+  n.children = std::move(flat);
+  return n;
+}
+
+Node make_not(Node inner) {
+  if (inner.kind == NodeKind::kNot) return std::move(inner.children.front());  // NOT NOT x == x
+  Node n;
+  n.kind = NodeKind::kNot;
+  n.children.push_back(std::move(inner));
+  return n;
+}
+
+bool parse_number(std::string_view s, double& out) {
+  // -?digits[.digits][e[+-]digits]: a form every dialect accepts verbatim.
+  size_t i = 0;
+  if (i < s.size() && s[i] == '-') ++i;
+  size_t digits = 0;
+  while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i, ++digits;
+  if (digits == 0) return false;
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    size_t frac = 0;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i, ++frac;
+    if (frac == 0) return false;
+  }
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+    size_t exp = 0;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i, ++exp;
+    if (exp == 0) return false;
+  }
+  if (i != s.size()) return false;
+  auto r = std::from_chars(s.data(), s.data() + s.size(), out);
+  return r.ec == std::errc() && std::isfinite(out);
+}
+
+class Parser {
+ public:
+  explicit Parser(std::string_view text) : lexer_(text) {}
+
+  Result<Node> run() {
+    TINKR_RETURN_IF_ERROR(advance());
+    TINKR_ASSIGN_OR_RETURN(Node n, parse_or(0));
+    if (tok_.kind != Tok::kEnd) {
+      if (tok_.kind == Tok::kRParen) return syntax_error("unexpected ')'", tok_.column);
+      return syntax_error("expected AND, OR or end of query but found " + std::string(describe(tok_.kind)),
+                          tok_.column);
+    }
+    return n;
+  }
+
+ private:
+  Status advance() {
+    auto t = lexer_.next();
+    if (!t.ok()) return t.error();
+    tok_ = std::move(t).value();
+    return ok_status();
+  }
+
+  bool starts_unary() const {
+    switch (tok_.kind) {
+      case Tok::kLParen: case Tok::kWord: case Tok::kPhrase: case Tok::kNot: case Tok::kStar: return true;
+      default: return false;
+    }
+  }
+
+  Status check_depth(int depth) const {
+    if (depth > kMaxDepth) return syntax_error("query nested too deeply (more than 64 levels)", tok_.column);
+    return ok_status();
+  }
+
+  // ---- top level ----
+  Result<Node> parse_or(int depth) {
+    std::vector<Node> parts;
+    TINKR_ASSIGN_OR_RETURN(Node first, parse_and(depth));
+    parts.push_back(std::move(first));
+    while (tok_.kind == Tok::kOr) {
+      TINKR_RETURN_IF_ERROR(advance());
+      TINKR_ASSIGN_OR_RETURN(Node next, parse_and(depth));
+      parts.push_back(std::move(next));
+    }
+    return combine(NodeKind::kOr, std::move(parts));
+  }
+
+  Result<Node> parse_and(int depth) {
+    std::vector<Node> parts;
+    TINKR_ASSIGN_OR_RETURN(Node first, parse_unary(depth));
+    parts.push_back(std::move(first));
+    while (true) {
+      if (tok_.kind == Tok::kAnd) {
+        TINKR_RETURN_IF_ERROR(advance());
+      } else if (!starts_unary()) {
+        break;
+      }
+      TINKR_ASSIGN_OR_RETURN(Node next, parse_unary(depth));
+      parts.push_back(std::move(next));
+    }
+    return combine(NodeKind::kAnd, std::move(parts));
+  }
+
+  Result<Node> parse_unary(int depth) {
+    TINKR_RETURN_IF_ERROR(check_depth(depth));
+    if (tok_.kind == Tok::kNot) {
+      TINKR_RETURN_IF_ERROR(advance());
+      TINKR_ASSIGN_OR_RETURN(Node inner, parse_unary(depth + 1));
+      return make_not(std::move(inner));
+    }
+    return parse_primary(depth);
+  }
+
+  Result<Node> parse_primary(int depth) {
+    switch (tok_.kind) {
+      case Tok::kLParen: {
+        TINKR_RETURN_IF_ERROR(advance());
+        TINKR_ASSIGN_OR_RETURN(Node inner, parse_or(depth + 1));
+        if (tok_.kind != Tok::kRParen) return syntax_error("expected ')'", tok_.column);
+        TINKR_RETURN_IF_ERROR(advance());
+        return inner;
+      }
+      case Tok::kStar:
+        TINKR_RETURN_IF_ERROR(advance());
+        return make_all();
+      case Tok::kPhrase: {
+        Node n;
+        n.kind = NodeKind::kText;
+        n.phrase = true;
+        n.value = tok_.text;
+        TINKR_RETURN_IF_ERROR(advance());
+        return n;
+      }
+      case Tok::kWord: {
+        Token word = tok_;
+        TINKR_RETURN_IF_ERROR(advance());
+        if (word.glued_colon && tok_.kind == Tok::kColon) return parse_field(word, depth);
+        if (tok_.kind == Tok::kCmp) return parse_compare(word);
+        Node n;
+        n.kind = NodeKind::kText;
+        n.value = std::move(word.text);
+        return n;
+      }
+      default:
+        return syntax_error("expected a word, a phrase, a field filter, '(' or NOT but found " +
+                                std::string(describe(tok_.kind)),
+                            tok_.column);
+    }
+  }
+
+  Result<std::string> field_name(const Token& word) {
+    if (!is_valid_field_name(word.text))
+      return syntax_error("invalid field name '" + word.text +
+                              "': expected letters, digits, '_', '.' or '-', starting with a letter or '_'",
+                          word.column);
+    return canonical_field(word.text);
+  }
+
+  // ---- field:value, field:(A OR B) ----
+  Result<Node> parse_field(const Token& name_tok, int depth) {
+    TINKR_ASSIGN_OR_RETURN(std::string name, field_name(name_tok));
+    TINKR_RETURN_IF_ERROR(advance());  // past ':'
+    if (tok_.kind == Tok::kLParen) {
+      TINKR_RETURN_IF_ERROR(advance());
+      TINKR_ASSIGN_OR_RETURN(Node inner, parse_group_or(name, depth + 1));
+      if (tok_.kind != Tok::kRParen) return syntax_error("expected ')'", tok_.column);
+      TINKR_RETURN_IF_ERROR(advance());
+      return inner;
+    }
+    return parse_value(name);
+  }
+
+  Result<Node> parse_value(const std::string& field) {
+    if (tok_.kind != Tok::kWord && tok_.kind != Tok::kPhrase && tok_.kind != Tok::kStar &&
+        tok_.kind != Tok::kAnd && tok_.kind != Tok::kOr && tok_.kind != Tok::kNot)
+      return syntax_error("expected a value after '" + field + ":'", tok_.column);
+    if (tok_.kind == Tok::kWord && tok_.glued_colon)
+      return syntax_error("expected a value, found another field name (quote values containing ':')",
+                          tok_.column);
+    Node n;
+    n.kind = NodeKind::kField;
+    n.field = field;
+    n.phrase = tok_.kind == Tok::kPhrase;
+    n.value = tok_.text;
+    if (field == kFieldLevel) {
+      n.level = parse_level(n.value);
+      if (n.level == Level::kUnknown)
+        return syntax_error("unknown level '" + n.value + "': expected TRACE, DEBUG, INFO, WARN, ERROR or CRITICAL",
+                            tok_.column);
+      n.value = std::string(level_name(n.level));
+      n.phrase = false;
+    }
+    TINKR_RETURN_IF_ERROR(advance());
+    return n;
+  }
+
+  Result<Node> parse_group_or(const std::string& field, int depth) {
+    std::vector<Node> parts;
+    TINKR_ASSIGN_OR_RETURN(Node first, parse_group_and(field, depth));
+    parts.push_back(std::move(first));
+    while (tok_.kind == Tok::kOr) {
+      TINKR_RETURN_IF_ERROR(advance());
+      TINKR_ASSIGN_OR_RETURN(Node next, parse_group_and(field, depth));
+      parts.push_back(std::move(next));
+    }
+    return combine(NodeKind::kOr, std::move(parts));
+  }
+
+  Result<Node> parse_group_and(const std::string& field, int depth) {
+    std::vector<Node> parts;
+    TINKR_ASSIGN_OR_RETURN(Node first, parse_group_unary(field, depth));
+    parts.push_back(std::move(first));
+    while (true) {
+      if (tok_.kind == Tok::kAnd) {
+        TINKR_RETURN_IF_ERROR(advance());
+      } else if (tok_.kind != Tok::kWord && tok_.kind != Tok::kPhrase && tok_.kind != Tok::kNot &&
+                 tok_.kind != Tok::kLParen) {
+        break;
+      }
+      TINKR_ASSIGN_OR_RETURN(Node next, parse_group_unary(field, depth));
+      parts.push_back(std::move(next));
+    }
+    return combine(NodeKind::kAnd, std::move(parts));
+  }
+
+  Result<Node> parse_group_unary(const std::string& field, int depth) {
+    TINKR_RETURN_IF_ERROR(check_depth(depth));
+    if (tok_.kind == Tok::kNot) {
+      TINKR_RETURN_IF_ERROR(advance());
+      TINKR_ASSIGN_OR_RETURN(Node inner, parse_group_unary(field, depth + 1));
+      return make_not(std::move(inner));
+    }
+    if (tok_.kind == Tok::kLParen) {
+      TINKR_RETURN_IF_ERROR(advance());
+      TINKR_ASSIGN_OR_RETURN(Node inner, parse_group_or(field, depth + 1));
+      if (tok_.kind != Tok::kRParen) return syntax_error("expected ')'", tok_.column);
+      TINKR_RETURN_IF_ERROR(advance());
+      return inner;
+    }
+    if (tok_.kind != Tok::kWord && tok_.kind != Tok::kPhrase)
+      return syntax_error("expected a value for '" + field + "' but found " + std::string(describe(tok_.kind)),
+                          tok_.column);
+    return parse_value(field);
+  }
+
+  // ---- status>=500, level>=WARN ----
+  Result<Node> parse_compare(const Token& name_tok) {
+    TINKR_ASSIGN_OR_RETURN(std::string name, field_name(name_tok));
+    CompareOp op = tok_.op;
+    TINKR_RETURN_IF_ERROR(advance());
+    if (tok_.kind != Tok::kWord && tok_.kind != Tok::kPhrase)
+      return syntax_error(std::string("expected a number after '") + std::string(compare_op_text(op)) + "'",
+                          tok_.column);
+    Node n;
+    n.kind = NodeKind::kCompare;
+    n.field = name;
+    n.op = op;
+    if (name == kFieldLevel) {
+      n.level = parse_level(tok_.text);
+      if (n.level == Level::kUnknown)
+        return syntax_error("unknown level '" + tok_.text + "': expected TRACE, DEBUG, INFO, WARN, ERROR or CRITICAL",
+                            tok_.column);
+      n.value = std::string(level_name(n.level));
+      if ((op == CompareOp::kLt && n.level == Level::kTrace) || (op == CompareOp::kGt && n.level == Level::kCritical))
+        return syntax_error("level" + std::string(compare_op_text(op)) + n.value + " matches nothing", tok_.column);
+    } else {
+      if (tok_.kind != Tok::kWord || !parse_number(tok_.text, n.number))
+        return syntax_error("expected a number after '" + name + std::string(compare_op_text(op)) + "'",
+                            tok_.column);
+      n.value = tok_.text;
+    }
+    TINKR_RETURN_IF_ERROR(advance());
+    return n;
+  }
+
+  Lexer lexer_;
+  Token tok_;
+};
+
+// ---- printing ----
+bool word_needs_escape(char c) { return is_word_break(c) || c == '\\'; }
+
+void print_word(const std::string& w, std::string& out) {
+  bool keyword = w == "*" || iequals(w, "and") || iequals(w, "or") || iequals(w, "not");
+  if (w.empty()) {
+    out += "\"\"";
+    return;
+  }
+  for (size_t i = 0; i < w.size(); ++i) {
+    char c = w[i];
+    if (c == '\n') { out += "\\n"; continue; }
+    if (c == '\t') { out += "\\t"; continue; }
+    if (c == '\r') { out += "\\r"; continue; }
+    if (word_needs_escape(c) || (keyword && i == 0)) out += '\\';
+    out += c;
+  }
+}
+
+void print_phrase(const std::string& p, std::string& out) {
+  out += '"';
+  for (char c : p) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      case '\r': out += "\\r"; break;
+      default: out += c;
+    }
+  }
+  out += '"';
+}
+
+void print(const Node& n, std::string& out) {
+  switch (n.kind) {
+    case NodeKind::kAll: out += '*'; return;
+    case NodeKind::kText:
+      if (n.phrase) print_phrase(n.value, out); else print_word(n.value, out);
+      return;
+    case NodeKind::kField:
+      out += n.field;
+      out += ':';
+      if (n.phrase) print_phrase(n.value, out); else print_word(n.value, out);
+      return;
+    case NodeKind::kCompare:
+      out += n.field;
+      out += compare_op_text(n.op);
+      out += n.value;
+      return;
+    case NodeKind::kNot: {
+      out += "NOT ";
+      const Node& c = n.children.front();
+      bool paren = c.kind == NodeKind::kAnd || c.kind == NodeKind::kOr;
+      if (paren) out += '(';
+      print(c, out);
+      if (paren) out += ')';
+      return;
+    }
+    case NodeKind::kAnd:
+    case NodeKind::kOr: {
+      bool first = true;
+      for (const auto& c : n.children) {
+        if (!first) out += n.kind == NodeKind::kAnd ? " AND " : " OR ";
+        first = false;
+        bool paren = c.kind == NodeKind::kOr || c.kind == NodeKind::kAnd;
+        if (paren) out += '(';
+        print(c, out);
+        if (paren) out += ')';
+      }
+      return;
+    }
+  }
+}
+
+}  // namespace
+
+std::string_view compare_op_text(CompareOp op) {
+  switch (op) {
+    case CompareOp::kGt: return ">";
+    case CompareOp::kGe: return ">=";
+    case CompareOp::kLt: return "<";
+    case CompareOp::kLe: return "<=";
+  }
+  return ">=";
+}
+
+CompareOp negate(CompareOp op) {
+  switch (op) {
+    case CompareOp::kGt: return CompareOp::kLe;
+    case CompareOp::kGe: return CompareOp::kLt;
+    case CompareOp::kLt: return CompareOp::kGe;
+    case CompareOp::kLe: return CompareOp::kGt;
+  }
+  return op;
+}
+
+bool is_valid_utf8(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    auto c = static_cast<unsigned char>(s[i]);
+    size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    if (len == 0 || i + len > s.size()) return false;
+    uint32_t cp = len == 1 ? c : len == 2 ? (c & 0x1F) : len == 3 ? (c & 0x0F) : (c & 0x07);
+    for (size_t k = 1; k < len; ++k) {
+      auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc >> 6) != 0x2) return false;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+        (cp >= 0xD800 && cp <= 0xDFFF))
+      return false;
+    i += len;
+  }
+  return true;
+}
+
+bool is_valid_field_name(std::string_view name) {
+  if (name.empty() || name.size() > 256) return false;
+  auto alpha = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; };
+  if (!alpha(name[0])) return false;
+  for (char c : name)
+    if (!alpha(c) && !(c >= '0' && c <= '9') && c != '.' && c != '-') return false;
+  return true;
+}
+
+std::string canonical_field(std::string_view name) {
+  std::string lower(name);
+  for (char& c : lower)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  if (lower == "level" || lower == "lvl" || lower == "severity") return std::string(kFieldLevel);
+  if (lower == "service" || lower == "svc" || lower == "app") return std::string(kFieldService);
+  if (lower == "message" || lower == "msg") return std::string(kFieldMessage);
+  if (lower == "trace_id" || lower == "trace") return std::string(kFieldTraceId);
+  if (lower == "span_id" || lower == "span") return std::string(kFieldSpanId);
+  return std::string(name);
+}
+
+Result<Node> parse(std::string_view text) {
+  if (!is_valid_utf8(text)) return make_error(ErrorCode::kInvalidArgument, "the query is not valid UTF-8");
+  Parser p(text);
+  return p.run();
+}
+
+std::string format(const Node& node) {
+  std::string out;
+  print(node, out);
+  return out;
+}
+
+Node to_nnf(const Node& n) {
+  switch (n.kind) {
+    case NodeKind::kAnd:
+    case NodeKind::kOr: {
+      Node r;
+      r.kind = n.kind;
+      for (const auto& c : n.children) r.children.push_back(to_nnf(c));
+      return r;
+    }
+    case NodeKind::kNot: {
+      const Node& c = n.children.front();
+      if (c.kind == NodeKind::kNot) return to_nnf(c.children.front());
+      if (c.kind == NodeKind::kAnd || c.kind == NodeKind::kOr) {
+        Node r;
+        r.kind = c.kind == NodeKind::kAnd ? NodeKind::kOr : NodeKind::kAnd;
+        for (const auto& g : c.children) r.children.push_back(to_nnf(make_not(g)));
+        return r;
+      }
+      return n;  // NOT of a leaf (or of `*`)
+    }
+    default:
+      return n;
+  }
+}
+
+}  // namespace tinkr::query

@@ -1,0 +1,133 @@
+// The embedded store (SQLite): a parameterised SELECT over the fixed `logs`
+// table. Every user value is a bound parameter; the SQL text is built only
+// from fixed fragments.
+#include "query/escape.h"
+#include "query/translators/common.h"
+
+namespace tinkr::query::detail {
+namespace {
+
+class SqlWriter {
+ public:
+  std::string sql;
+  std::vector<SqlParam> params;
+
+  void emit(const Node& n) {
+    switch (n.kind) {
+      case NodeKind::kAll: sql += "1"; return;
+      case NodeKind::kText: text(n.value, n.phrase); return;
+      case NodeKind::kField: field(n); return;
+      case NodeKind::kCompare: compare(n); return;
+      case NodeKind::kNot:
+        // A missing attribute makes the inner test NULL; NOT must then be true.
+        sql += "NOT IFNULL((";
+        emit(n.children.front());
+        sql += "), 0)";
+        return;
+      case NodeKind::kAnd:
+      case NodeKind::kOr: {
+        sql += '(';
+        bool first = true;
+        for (const auto& c : n.children) {
+          if (!first) sql += n.kind == NodeKind::kAnd ? " AND " : " OR ";
+          first = false;
+          emit(c);
+        }
+        sql += ')';
+        return;
+      }
+    }
+  }
+
+ private:
+  void text(const std::string& v, bool phrase) {
+    if (phrase) {
+      sql += "instr(message, ?) > 0";  // exact, case-sensitive
+      params.emplace_back(v);
+    } else {
+      sql += "message LIKE ? ESCAPE '\\'";  // case-insensitive for ASCII
+      params.emplace_back(escape::sql_like_contains(v));
+    }
+  }
+
+  void field(const Node& n) {
+    if (n.field == kFieldMessage) return text(n.value, n.phrase);
+    if (n.field == kFieldLevel) {
+      sql += "level = ?";
+      params.emplace_back(static_cast<int64_t>(n.level));
+      return;
+    }
+    if (n.field == kFieldService || n.field == kFieldTraceId || n.field == kFieldSpanId) {
+      sql += n.field;  // a fixed column name from the canonical set
+      sql += " = ?";
+      params.emplace_back(n.value);
+      return;
+    }
+    sql += "json_extract(attributes, ?) = ?";
+    params.emplace_back(escape::sqlite_json_path(n.field));
+    params.emplace_back(n.value);
+  }
+
+  void compare(const Node& n) {
+    if (n.field == kFieldLevel) {
+      sql += "level ";
+      sql += compare_op_text(n.op);
+      sql += " ?";
+      params.emplace_back(static_cast<int64_t>(n.level));
+      return;
+    }
+    if (n.field == kFieldService || n.field == kFieldTraceId || n.field == kFieldSpanId ||
+        n.field == kFieldMessage) {
+      sql += "CAST(";
+      sql += n.field;
+      sql += " AS REAL) ";
+    } else {
+      sql += "CAST(json_extract(attributes, ?) AS REAL) ";
+      params.emplace_back(escape::sqlite_json_path(n.field));
+    }
+    sql += compare_op_text(n.op);
+    sql += " ?";
+    params.emplace_back(n.number);
+  }
+};
+
+}  // namespace
+
+Result<SqlFilter> to_sql_where(const Node& root, const TranslateContext& ctx) {
+  SqlWriter w;
+  std::vector<std::string> parts;
+  if (has_range(ctx)) {
+    w.sql += "ts >= ? AND ts < ?";
+    w.params.emplace_back(to_unix_nanos(ctx.range.from));
+    w.params.emplace_back(to_unix_nanos(ctx.range.to));
+  }
+  if (!ctx.service.empty()) {
+    if (!w.sql.empty()) w.sql += " AND ";
+    w.sql += "service = ?";
+    w.params.emplace_back(ctx.service);
+  }
+  if (root.kind != NodeKind::kAll) {
+    if (!w.sql.empty()) w.sql += " AND ";
+    w.sql += '(';
+    w.emit(root);
+    w.sql += ')';
+  }
+  if (w.sql.empty()) w.sql = "1";
+  return SqlFilter{std::move(w.sql), std::move(w.params)};
+}
+
+Result<NativeQuery> to_sql(const Node& root, const TranslateContext& ctx) {
+  TINKR_ASSIGN_OR_RETURN(SqlFilter f, to_sql_where(root, ctx));
+  NativeQuery q;
+  q.dialect = Dialect::kSql;
+  q.text = "SELECT id, ts, service, level, message, trace_id, span_id, attributes FROM logs WHERE " + f.where;
+  q.params = std::move(f.params);
+  if (!ctx.filter_only) {
+    q.text += ctx.newest_first ? " ORDER BY ts DESC" : " ORDER BY ts ASC";
+    q.text += " LIMIT ?";
+    q.params.emplace_back(static_cast<int64_t>(ctx.limit));
+  }
+  return q;
+}
+
+}  // namespace tinkr::query::detail
