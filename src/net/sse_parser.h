@@ -43,6 +43,7 @@ class SseParser {
   std::string line_;         // a line not yet terminated
   bool after_cr_ = false;    // the previous chunk ended with '\r'
   bool started_ = false;     // BOM check done
+  std::string head_;         // first bytes, until the BOM check
   bool stopped_ = false;
   std::string event_type_;
   std::string data_;

@@ -1,0 +1,294 @@
+#include "net/http_client.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+
+#include "testing/loopback_http_server.h"
+
+namespace tinkr::net {
+namespace {
+
+using testing::LoopbackHttpServer;
+using testing::ScriptedResponse;
+
+HttpClientOptions fast_retries(int attempts = 4) {
+  HttpClientOptions o;
+  o.retry.max_attempts = attempts;
+  o.retry.base_delay = Millis(1);
+  o.retry.max_delay = Millis(5);
+  return o;
+}
+
+// A port with nothing listening: bind, read the port, close.
+int closed_port() {
+  LoopbackHttpServer s;
+  return s.port();
+}
+
+TEST(HttpClient, GetAndPostRoundTrip) {
+  LoopbackHttpServer server;
+  server.route("GET", "/health", [](const auto&) { return ScriptedResponse::json(200, R"({"status":"ok"})"); });
+  server.route("POST", "/echo", [](const testing::RecordedRequest& r) {
+    auto resp = ScriptedResponse::text(201, r.body);
+    resp.headers.emplace_back("X-Echo-Type", r.header("content-type"));
+    return resp;
+  });
+  HttpClient client;
+  auto get = client.get(server.url() + "/health?x=1");
+  ASSERT_TRUE(get.ok()) << get.error().message;
+  EXPECT_EQ(get->status, 200);
+  EXPECT_EQ(get->body, R"({"status":"ok"})");
+  EXPECT_EQ(get->headers.get("content-type"), "application/json");  // case-insensitive
+
+  auto post = client.post_json(server.url() + "/echo", R"({"a":1})", {{"Authorization", bearer_auth("t0k")}});
+  ASSERT_TRUE(post.ok());
+  EXPECT_EQ(post->status, 201);
+  EXPECT_EQ(post->body, R"({"a":1})");
+  EXPECT_EQ(post->headers.get("X-ECHO-TYPE"), "application/json");
+  auto reqs = server.requests();
+  ASSERT_EQ(reqs.size(), 2u);
+  EXPECT_EQ(reqs[0].query, "x=1");
+  EXPECT_EQ(reqs[1].header("authorization"), "Bearer t0k");
+}
+
+TEST(HttpClient, NonSuccessIsAResponseNotAnError) {
+  LoopbackHttpServer server;
+  HttpClient client;
+  auto r = client.get(server.url() + "/missing");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->status, 404);
+  const Error e = error_from_response(*r, "Loki");
+  EXPECT_EQ(e.code, ErrorCode::kNotFound);
+  EXPECT_EQ(e.message, "no route in the test server");  // our own error body is kept
+}
+
+TEST(HttpClient, RetriesOn503ThenSucceeds) {
+  LoopbackHttpServer server;
+  server.enqueue("GET", "/q", ScriptedResponse::text(503, "busy"));
+  server.enqueue("GET", "/q", ScriptedResponse::text(429, "slow down"));
+  server.route("GET", "/q", [](const auto&) { return ScriptedResponse::text(200, "done"); });
+  HttpClient client(fast_retries());
+  auto r = client.get(server.url() + "/q");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(server.request_count(), 3u);
+}
+
+TEST(HttpClient, GivesUpAfterMaxAttemptsWithTheLastAnswer) {
+  LoopbackHttpServer server;
+  server.route("GET", "/q", [](const auto&) { return ScriptedResponse::text(502, "bad gateway"); });
+  HttpClient client(fast_retries(3));
+  auto r = client.get(server.url() + "/q");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->status, 502);
+  EXPECT_EQ(server.request_count(), 3u);
+  const Error e = error_from_response(*r, "Loki");
+  EXPECT_EQ(e.code, ErrorCode::kBackend);
+  EXPECT_EQ(e.message, "Loki answered 502 Bad Gateway: bad gateway");
+}
+
+TEST(HttpClient, DoesNotRetryClientErrors) {
+  LoopbackHttpServer server;
+  server.route("POST", "/q", [](const auto&) { return ScriptedResponse::text(400, "bad query"); });
+  HttpClient client(fast_retries());
+  auto r = client.post_json(server.url() + "/q", "{}");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->status, 400);
+  EXPECT_EQ(server.request_count(), 1u);
+}
+
+TEST(HttpClient, HonoursRetryAfterAndGivesUpWhenTooLong) {
+  LoopbackHttpServer server;
+  auto too_long = ScriptedResponse::text(429, "later");
+  too_long.headers.emplace_back("Retry-After", "3600");
+  server.route("GET", "/q", [&](const auto&) { return too_long; });
+  HttpClient client(fast_retries());
+  auto r = client.get(server.url() + "/q");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->status, 429);
+  EXPECT_EQ(server.request_count(), 1u);  // an hour is beyond max_retry_after
+
+  LoopbackHttpServer server2;
+  auto zero = ScriptedResponse::text(503, "now");
+  zero.headers.emplace_back("Retry-After", "0");
+  server2.enqueue("GET", "/q", zero);
+  server2.route("GET", "/q", [](const auto&) { return ScriptedResponse::text(200, "ok"); });
+  auto r2 = client.get(server2.url() + "/q");
+  ASSERT_TRUE(r2.ok());
+  EXPECT_EQ(r2->status, 200);
+}
+
+TEST(HttpClient, ConnectionRefusedSaysWhatToCheck) {
+  const int port = closed_port();
+  HttpClient client(fast_retries(2));
+  HttpRequest req;
+  req.url = "http://127.0.0.1:" + std::to_string(port) + "/loki/api/v1/query_range?query=secret";
+  req.peer_name = "Loki";
+  req.config_key = "loki_url";
+  auto r = client.send(req);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kUnavailable);
+  EXPECT_EQ(r.error().message, "could not connect to http://127.0.0.1:" + std::to_string(port) +
+                                   " (connection refused): is Loki running? check loki_url");
+}
+
+TEST(HttpClient, DroppedConnectionIsRetried) {
+  LoopbackHttpServer server;
+  ScriptedResponse drop;
+  drop.drop_connection = true;
+  server.enqueue("GET", "/q", drop);
+  server.route("GET", "/q", [](const auto&) { return ScriptedResponse::text(200, "ok"); });
+  HttpClient client(fast_retries());
+  auto r = client.get(server.url() + "/q");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->status, 200);
+}
+
+TEST(HttpClient, TimeoutIsDeadlineExceeded) {
+  LoopbackHttpServer server;
+  auto slow = ScriptedResponse::text(200, "late");
+  slow.delay = Millis(2000);
+  server.route("GET", "/slow", [&](const auto&) { return slow; });
+  HttpClient client(fast_retries(1));
+  HttpRequest req;
+  req.url = server.url() + "/slow";
+  req.timeout = Millis(100);
+  auto r = client.send(req);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kDeadlineExceeded);
+  EXPECT_NE(r.error().message.find(server.url() + "/slow"), std::string::npos);
+}
+
+TEST(HttpClient, ResponseSizeCap) {
+  LoopbackHttpServer server;
+  server.route("GET", "/big", [](const auto&) { return ScriptedResponse::text(200, std::string(5000, 'x')); });
+  HttpClientOptions o;
+  o.max_response_bytes = 1000;
+  HttpClient client(o);
+  auto r = client.get(server.url() + "/big?token=abc");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kPayloadTooLarge);
+  EXPECT_EQ(r.error().message, "answer from " + server.url() +
+                                   "/big exceeded the 1000 bytes cap; narrow the time range or lower --limit");
+
+  // Chunked (no Content-Length): counted while reading.
+  ScriptedResponse chunked;
+  chunked.chunks = {std::string(600, 'a'), std::string(600, 'b')};
+  server.route("GET", "/chunked", [&](const auto&) { return chunked; });
+  auto r2 = client.get(server.url() + "/chunked");
+  ASSERT_FALSE(r2.ok());
+  EXPECT_EQ(r2.error().code, ErrorCode::kPayloadTooLarge);
+}
+
+TEST(HttpClient, OnlyHttpAndHttps) {
+  HttpClient client;
+  for (const char* url : {"file:///etc/passwd", "ftp://127.0.0.1/x", "gopher://127.0.0.1", "not a url"}) {
+    auto r = client.get(url);
+    ASSERT_FALSE(r.ok()) << url;
+    EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument) << url;
+  }
+}
+
+TEST(HttpClient, DisplayUrlHidesSecrets) {
+  EXPECT_EQ(display_url("https://user:pw@example.com:8443/a/b?api_key=s#f"), "https://example.com:8443/a/b");
+  EXPECT_EQ(display_url("http://127.0.0.1:3100"), "http://127.0.0.1:3100");
+  EXPECT_EQ(basic_auth("Aladdin", "open sesame"), "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==");
+  EXPECT_EQ(basic_auth("a", ""), "Basic YTo=");
+  EXPECT_EQ(basic_auth("ab", ""), "Basic YWI6");
+}
+
+TEST(HttpClient, StreamsSseEventsAsTheyArrive) {
+  LoopbackHttpServer server;
+  ScriptedResponse sse;
+  sse.headers = {{"Content-Type", "text/event-stream"}};
+  sse.chunks = {"event: log\ndata: {\"n\":1}\n\n", ": keepalive\n\nevent: log\ndata: {\"n\":2}\n", "\nevent: done\ndata: {}\n\n"};
+  server.route("POST", "/api/v1/rca", [&](const auto&) { return sse; });
+  HttpClient client;
+  HttpRequest req;
+  req.method = "POST";
+  req.url = server.url() + "/api/v1/rca";
+  req.body = "{}";
+  std::vector<std::string> seen;
+  auto r = client.stream_sse(req, [&](const SseEvent& e) {
+    seen.push_back(e.event + ":" + e.data);
+    return true;
+  });
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(seen, (std::vector<std::string>{"log:{\"n\":1}", "log:{\"n\":2}", "done:{}"}));
+  EXPECT_EQ(server.requests()[0].header("accept"), "text/event-stream");
+}
+
+TEST(HttpClient, SseCallbackStopsAnOpenStream) {
+  LoopbackHttpServer server;
+  ScriptedResponse sse;
+  sse.chunks = {"data: 1\n\n", "data: 2\n\n"};
+  sse.hold_open = true;
+  server.route("GET", "/s", [&](const auto&) { return sse; });
+  HttpClient client;
+  HttpRequest req;
+  req.url = server.url() + "/s";
+  req.timeout = Millis(0);
+  int n = 0;
+  auto r = client.stream_sse(req, [&](const SseEvent&) { return ++n < 2; });
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(n, 2);
+}
+
+TEST(HttpClient, CancelFlagEndsAnOpenStream) {
+  LoopbackHttpServer server;
+  ScriptedResponse sse;
+  sse.chunks = {"data: 1\n\n"};
+  sse.hold_open = true;
+  server.route("GET", "/s", [&](const auto&) { return sse; });
+  HttpClient client;
+  std::atomic<bool> cancel{false};
+  HttpRequest req;
+  req.url = server.url() + "/s";
+  req.timeout = Millis(0);
+  req.cancel = &cancel;
+  auto r = client.stream_sse(req, [&](const SseEvent&) {
+    cancel = true;  // as a signal handler would
+    return true;
+  });
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kCancelled);
+}
+
+TEST(HttpClient, SseErrorStatusReturnsBody) {
+  LoopbackHttpServer server;
+  server.route("POST", "/s", [](const auto&) {
+    return ScriptedResponse::json(401, R"({"error":{"code":"unauthenticated","message":"missing token"}})");
+  });
+  HttpClient client;
+  HttpRequest req;
+  req.method = "POST";
+  req.url = server.url() + "/s";
+  auto r = client.stream_sse(req, [](const SseEvent&) { return true; });
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->status, 401);
+  EXPECT_EQ(error_from_response(*r, "").message, "missing token");
+}
+
+TEST(HttpClient, UsableFromSeveralThreads) {
+  LoopbackHttpServer server;
+  server.route("GET", "/x", [](const auto&) { return ScriptedResponse::text(200, "x"); });
+  HttpClient client;
+  std::atomic<int> ok{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 10; ++i) {
+        auto r = client.get(server.url() + "/x");
+        if (r.ok() && r->status == 200) ++ok;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 40);
+}
+
+}  // namespace
+}  // namespace tinkr::net
