@@ -111,7 +111,10 @@ json::object build(const Node& n, const Fields& f, bool otel) {
     case NodeKind::kCompare: {
       if (n.field == kFieldLevel) return level_query(f, n, otel);
       json::object r;
-      r[range_key(n.op)] = n.number;
+      if (n.number == static_cast<double>(static_cast<int64_t>(n.number)) && n.number > -9e15 && n.number < 9e15)
+        r[range_key(n.op)] = static_cast<int64_t>(n.number);  // 500, not 5E2
+      else
+        r[range_key(n.op)] = n.number;
       json::object b;
       b[attr(f, n.field)] = std::move(r);
       return single("range", std::move(b));

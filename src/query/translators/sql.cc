@@ -95,7 +95,6 @@ class SqlWriter {
 
 Result<SqlFilter> to_sql_where(const Node& root, const TranslateContext& ctx) {
   SqlWriter w;
-  std::vector<std::string> parts;
   if (has_range(ctx)) {
     w.sql += "ts >= ? AND ts < ?";
     w.params.emplace_back(to_unix_nanos(ctx.range.from));
@@ -108,9 +107,10 @@ Result<SqlFilter> to_sql_where(const Node& root, const TranslateContext& ctx) {
   }
   if (root.kind != NodeKind::kAll) {
     if (!w.sql.empty()) w.sql += " AND ";
-    w.sql += '(';
+    bool grouped = root.kind == NodeKind::kAnd || root.kind == NodeKind::kOr;  // emit() adds the parentheses
+    if (!grouped) w.sql += '(';
     w.emit(root);
-    w.sql += ')';
+    if (!grouped) w.sql += ')';
   }
   if (w.sql.empty()) w.sql = "1";
   return SqlFilter{std::move(w.sql), std::move(w.params)};
