@@ -1,5 +1,6 @@
 // One line per backend: the only place that names the concrete backends.
 #include "backends/registry.h"
+#include "backends/grafana/grafana_backend.h"
 
 namespace tinkr {
 
@@ -7,7 +8,7 @@ const BackendRegistry& builtin_backends() {
   static const BackendRegistry registry = [] {
     BackendRegistry r;
     // register_local_backend(r);
-    // register_grafana_backend(r);
+    register_grafana_backend(r);
     return r;
   }();
   return registry;
