@@ -220,6 +220,7 @@ class Parser {
 
   Result<Node> run() {
     TINKR_RETURN_IF_ERROR(advance());
+    if (tok_.kind == Tok::kEnd) return make_all();  // empty text is `*`
     TINKR_ASSIGN_OR_RETURN(Node n, parse_or(0));
     if (tok_.kind != Tok::kEnd) {
       if (tok_.kind == Tok::kRParen) return syntax_error("unexpected ')'", tok_.column);
