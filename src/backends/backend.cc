@@ -1,10 +1,12 @@
 #include "backends/backend.h"
 
+#include "analysis/anomaly_detect.h"
+
 namespace tinkr {
 
-// Until the shared detector in analysis/ is wired in (issue 6), say so plainly.
-Result<std::vector<Anomaly>> ObservabilityBackend::detect_anomalies(const AnomalyQuery&) {
-  return make_error(ErrorCode::kUnimplemented, "anomaly detection is not built yet");
+// The shared detector (analysis/anomaly_detect.h) over this backend's primitives.
+Result<std::vector<Anomaly>> ObservabilityBackend::detect_anomalies(const AnomalyQuery& q) {
+  return anomaly::detect_anomalies(*this, q);
 }
 
 }  // namespace tinkr
