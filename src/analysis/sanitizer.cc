@@ -109,8 +109,36 @@ struct Candidate {
 struct Sanitizer::Impl {
   std::vector<const Rule*> rules;
   std::vector<std::unique_ptr<RE2>> regexes;
-  std::unique_ptr<RE2::Set> set;
+  std::unique_ptr<RE2::Set> set;       // the line rules, one pass over clean text
+  std::vector<size_t> set_rule;        // set index → rule index
+  std::vector<size_t> whole_text_rules;
+
+  void find_all(size_t rule, std::string_view text, size_t base, std::vector<Candidate>& out) const;
 };
+
+// Every match of one rule in text (which starts at `base` in the input).
+void Sanitizer::Impl::find_all(size_t i, std::string_view text, size_t base, std::vector<Candidate>& out) const {
+  const Rule& rule = *rules[i];
+  const RE2& re = *regexes[i];
+  const re2::StringPiece input(text.data(), text.size());
+  std::array<re2::StringPiece, 2> groups;
+  const int ngroups = rule.group + 1;
+  size_t pos = 0;
+  while (pos <= text.size() && re.Match(input, pos, text.size(), RE2::UNANCHORED, groups.data(), ngroups)) {
+    const re2::StringPiece whole = groups[0];
+    const re2::StringPiece target = groups[static_cast<size_t>(rule.group)];
+    const size_t whole_end = static_cast<size_t>(whole.data() - text.data()) + whole.size();
+    if (target.data() != nullptr && !target.empty()) {
+      const auto b = static_cast<size_t>(target.data() - text.data());
+      const char before = b > 0 ? text[b - 1] : ' ';
+      // A digit run glued to "-", "_" or "." is an id or a version, not a card.
+      const bool glued = rule.check == Check::kLuhn && (before == '-' || before == '_' || before == '.');
+      if (!glued && check_passes(rule.check, std::string_view(target.data(), target.size())))
+        out.push_back({base + b, base + b + target.size(), i});
+    }
+    pos = std::max(whole_end, pos + 1);
+  }
+}
 
 Sanitizer::Sanitizer(const SanitizerOptions& options) : impl_(new Impl) {
   RE2::Options re_opts;
@@ -121,7 +149,13 @@ Sanitizer::Sanitizer(const SanitizerOptions& options) : impl_(new Impl) {
     if (!enabled(r.category, options)) continue;
     auto re = std::make_unique<RE2>(r.pattern, re_opts);
     if (!re->ok()) continue;  // a broken rule is a bug; sanitizer_test checks every rule compiles
-    if (impl_->set->Add(r.pattern, nullptr) < 0) continue;
+    const size_t index = impl_->rules.size();
+    if (!r.whole_text_trigger.empty()) {
+      impl_->whole_text_rules.push_back(index);
+    } else {
+      if (impl_->set->Add(r.pattern, nullptr) < 0) continue;
+      impl_->set_rule.push_back(index);
+    }
     impl_->rules.push_back(&r);
     impl_->regexes.push_back(std::move(re));
   }
@@ -136,44 +170,41 @@ const Sanitizer& Sanitizer::standard() {
 }
 
 std::vector<Finding> Sanitizer::scan(std::string_view text) const {
-  std::vector<Finding> findings;
-  std::vector<int> matched;
-  RE2::Set::ErrorInfo info{};
-  const bool any = impl_->set->Match(re2::StringPiece(text.data(), text.size()), &matched, &info);
-  if (!any && info.kind == RE2::Set::kNoError) return findings;
-  if (!any) {  // the DFA ran out of memory: fall back to every rule, still linear
-    matched.clear();
-    for (size_t i = 0; i < impl_->rules.size(); ++i) matched.push_back(static_cast<int>(i));
-  }
-  std::sort(matched.begin(), matched.end());
-
   std::vector<Candidate> candidates;
-  const re2::StringPiece input(text.data(), text.size());
-  for (int idx : matched) {
-    const auto i = static_cast<size_t>(idx);
-    const Rule& rule = *impl_->rules[i];
-    const RE2& re = *impl_->regexes[i];
-    std::array<re2::StringPiece, 2> groups;
-    const int ngroups = rule.group + 1;
-    size_t pos = 0;
-    while (pos <= text.size() && re.Match(input, pos, text.size(), RE2::UNANCHORED, groups.data(), ngroups)) {
-      const re2::StringPiece whole = groups[0];
-      const re2::StringPiece target = groups[static_cast<size_t>(rule.group)];
-      const size_t whole_end = static_cast<size_t>(whole.data() - text.data()) + whole.size();
-      if (target.data() != nullptr && !target.empty() &&
-          check_passes(rule.check, std::string_view(target.data(), target.size()))) {
-        const auto b = static_cast<size_t>(target.data() - text.data());
-        candidates.push_back({b, b + target.size(), i});
-      }
-      pos = std::max(whole_end, pos + 1);
+  for (size_t i : impl_->whole_text_rules)
+    if (text.find(impl_->rules[i]->whole_text_trigger) != std::string_view::npos)
+      impl_->find_all(i, text, 0, candidates);
+
+  // Blocks of about 4 KB ending at a newline: the set scans each once, and a
+  // rule that matched is re-run on its block only.
+  constexpr size_t kBlock = 4096;
+  std::vector<int> matched;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = std::min(text.size(), start + kBlock);
+    if (end < text.size()) {
+      const size_t nl = text.find('\n', end);
+      end = nl == std::string_view::npos ? text.size() : nl + 1;
     }
+    const std::string_view block = text.substr(start, end - start);
+    matched.clear();
+    RE2::Set::ErrorInfo info{};
+    const bool any = impl_->set->Match(re2::StringPiece(block.data(), block.size()), &matched, &info);
+    if (!any && info.kind != RE2::Set::kNoError) {  // DFA out of memory: every rule, still linear
+      for (size_t k = 0; k < impl_->set_rule.size(); ++k) matched.push_back(static_cast<int>(k));
+    }
+    std::sort(matched.begin(), matched.end());
+    for (int idx : matched) impl_->find_all(impl_->set_rule[static_cast<size_t>(idx)], block, start, candidates);
+    start = end;
   }
+
   // Earliest first; at the same start, the higher-priority rule, then the longer.
   std::sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
     if (a.begin != b.begin) return a.begin < b.begin;
     if (a.rule != b.rule) return a.rule < b.rule;
     return a.end > b.end;
   });
+  std::vector<Finding> findings;
   size_t covered = 0;
   for (const auto& c : candidates) {
     if (c.begin < covered) continue;

@@ -17,7 +17,7 @@ constexpr Category I = Category::kPromptInjection;
 constexpr Rule kRules[] = {
     {"private_key", S,
      R"(-----BEGIN[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----(?s:.*?)(?:-----END[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|\z))", 0,
-     Check::kNone},
+     Check::kNone, "PRIVATE KEY"},
     {"aws_access_key", S, R"(\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA)[A-Z0-9]{16}\b)", 0, Check::kNone},
     {"aws_secret_key", S,
      R"((?i)(?:aws_?secret_?(?:access_?)?key|secret_?access_?key|aws_?secret)["']?\s*[:=]\s*["']?([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|\z))",

@@ -25,6 +25,9 @@ struct Rule {
   std::string_view pattern;  // RE2 syntax
   int group;                 // 0: redact the whole match; n: redact capture group n
   Check check;
+  // Non-empty: the rule spans lines and runs on the whole text, only when the
+  // text contains this literal (the other rules run line block by line block).
+  std::string_view whole_text_trigger = {};
 };
 
 // Every rule, in priority order.
