@@ -50,6 +50,7 @@ class LogFormat {
   std::string regex_;
   std::vector<std::string> fields_;
   size_t content_index_ = 0;
+  std::vector<int> groups_;  // capture group index of each field
   std::shared_ptr<const re2::RE2> re_;
 };
 

@@ -35,7 +35,9 @@ namespace tinkr::analysis {
 
 struct MinerOptions {
   int depth = 4;                      // tree depth counting the root and the length layer (>= 3)
-  double similarity_threshold = 0.5;  // in [0, 1]
+  // In [0, 1]. Higher than Drain's usual 0.5 because masking already turns the
+  // variables into wildcards, which count as equal (Loghub-2k best: 0.85).
+  double similarity_threshold = 0.85;
   int max_children = 100;             // per inner node before overflow goes to "<*>"
   size_t max_examples = 3;            // distinct example messages kept per template
 };

@@ -2,11 +2,13 @@
 //
 // A message is split on whitespace into tokens. Inside each token, the
 // variable parts are replaced by the wildcard "<*>" using character classes
-// only (no regex): numbers, hex and 0x-numbers, IPv4/IPv6 addresses with
-// ports, UUIDs, timestamps and dates, paths and URLs, and any word that holds
-// a digit. Punctuation around and inside a token is kept, so "uid=10037,"
-// becomes "uid=<*>," and "blk_-6952295868487656571" becomes "blk_<*>".
-// Masking is generic: nothing in it knows a particular system.
+// only (no regex): any compound word holding a digit (numbers, hex, ids,
+// IPv4/IPv6 with ports, UUIDs, dates, times, hostnames), paths and URLs,
+// empty values ("key=" → "key=<*>"), and day/month names next to a variable.
+// Punctuation around and inside a token is kept, so "uid=10037," becomes
+// "uid=<*>," and "blk_-6952295868487656571" becomes "<*>". A run of variable
+// tokens collapses into one "<*>". Masking is generic: nothing in it knows a
+// particular system.
 //
 // Pure functions; thread-safe.
 #pragma once
