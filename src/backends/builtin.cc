@@ -1,13 +1,14 @@
 // One line per backend: the only place that names the concrete backends.
 #include "backends/registry.h"
 #include "backends/grafana/grafana_backend.h"
+#include "backends/local/local_backend.h"
 
 namespace tinkr {
 
 const BackendRegistry& builtin_backends() {
   static const BackendRegistry registry = [] {
     BackendRegistry r;
-    // register_local_backend(r);
+    register_local_backend(r);
     register_grafana_backend(r);
     return r;
   }();
