@@ -9,6 +9,7 @@
 
 #include <re2/re2.h>
 
+#include "agent/rca/log_lines.h"
 #include "agent/rca/onset.h"
 #include "analysis/anomaly_detect.h"
 #include "analysis/error_class.h"
@@ -28,37 +29,6 @@ constexpr size_t kMaxStackGroups = 5;
 constexpr size_t kMaxHotspots = 8;
 
 bool is_error_level(Level l) { return l >= Level::kError; }
-
-// The line the pattern miner sees for a message: its first line, plus the last
-// one when the message holds several (a folded stack trace ends with the
-// exception).
-std::string pattern_line(const std::string& message) {
-  auto first_end = message.find('\n');
-  if (first_end == std::string::npos) return message;
-  std::string_view rest(message);
-  while (!rest.empty() && (rest.back() == '\n' || rest.back() == '\r' || rest.back() == ' ')) rest.remove_suffix(1);
-  auto last_start = rest.rfind('\n');
-  std::string out = message.substr(0, first_end);
-  if (last_start != std::string_view::npos && last_start + 1 < rest.size() && last_start >= first_end) {
-    out += " | ";
-    out += std::string(rest.substr(last_start + 1));
-  }
-  return out;
-}
-
-std::vector<LogEntry> for_mining(const std::vector<LogEntry>& entries) {
-  std::vector<LogEntry> out;
-  out.reserve(entries.size());
-  for (const auto& e : entries) {
-    LogEntry m;
-    m.time = e.time;
-    m.service = e.service;
-    m.level = e.level;
-    m.message = pattern_line(e.message);
-    out.push_back(std::move(m));
-  }
-  return out;
-}
 
 const RE2& marker_re() {
   static const RE2 re(R"((?i)\b(deploy(ed|ing|ment)?|starting version|roll(ed|ing)?[ -]?out|released?)\b)");
@@ -158,7 +128,7 @@ class Collection {
 
   void patterns() {
     if (incident_errors_.empty()) return;
-    auto cmp = analysis::compare_windows(for_mining(baseline_errors_), for_mining(incident_errors_));
+    auto cmp = analysis::compare_windows(summarized_for_mining(baseline_errors_), summarized_for_mining(incident_errors_));
     for (const auto& t : cmp.templates) {
       // Keep the new ones and those that at least doubled (and grew by 3+ lines).
       bool increased = t.current_count >= 2 * t.baseline_count && t.current_count >= t.baseline_count + 3;
@@ -295,7 +265,7 @@ class Collection {
       c.first_seen = r.first_seen;
       c.last_seen = r.last_seen;
       c.deploy_time = r.deploy_time;
-      for (const auto& line : r.classification.evidence) c.evidence.push_back(pattern_line(line));
+      for (const auto& line : r.classification.evidence) c.evidence.push_back(summary_line(line));
       b_.error_classes.push_back(std::move(c));
     }
   }

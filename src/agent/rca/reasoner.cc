@@ -115,7 +115,14 @@ void find_onset(const EvidenceBundle& b, Analysis& a) {
     if (taken++ >= 3) break;
     if (p->incident_count >= 3 && p->incident_count * 10 >= top_count) consider(p->first_seen, "new error pattern");
   }
-  if (const auto* m = metric(b, "error_rate")) consider(m->rise_time, "error_rate metric");
+  // A metric point stands for a whole step: it dates the onset only when it is
+  // clearly earlier than the first error lines (or when there are none).
+  if (const auto* m = metric(b, "error_rate"); m && m->rise_time && b.incident.contains(*m->rise_time)) {
+    if (!a.onset || *m->rise_time < *a.onset - Nanos(minutes(2))) {
+      a.onset = m->rise_time;
+      a.onset_source = "error_rate metric";
+    }
+  }
   if (!a.onset) {
     for (const auto& an : b.anomalies) consider(an.start, "anomaly window");
   }

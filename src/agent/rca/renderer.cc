@@ -107,7 +107,7 @@ Section render_anomalies(const EvidenceBundle& b, const Analysis&) {
   std::string s;
   if (!b.anomalies.empty()) {
     for (const auto& an : b.anomalies) {
-      s += fmt::format("• {:<9}{:<20}{:<14}{}  [{} – {}]\n", upper(severity_name(an.severity)), an.kind, an.metric,
+      s += fmt::format("• {:<9} {:<19} {:<15} {}  [{} – {}]\n", upper(severity_name(an.severity)), an.kind, an.metric,
                        an.reason, ts(an.start), ts(an.end));
     }
   } else if (const auto* g = gap_for(b, "anomalies")) {

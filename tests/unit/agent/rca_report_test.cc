@@ -4,6 +4,9 @@
 // with the gap stated.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <iostream>
+
 #include <boost/json.hpp>
 
 #include "agent/rca/report.h"
@@ -69,6 +72,7 @@ TEST(RcaReport, NamesTheDeployAndTheDependencyTimeoutOnTheScenario) {
                      return true;
                    },
                    fixed_clock());
+  if (std::getenv("TINKR_PRINT_REPORT") != nullptr) std::cout << all_text(r);
   ASSERT_EQ(streamed.size(), 6u);
   EXPECT_EQ(streamed[0], "Summary");
   EXPECT_EQ(streamed[2], "Root Cause");
