@@ -10,8 +10,12 @@
 #include <boost/json.hpp>
 
 #include "agent/rca/report.h"
+#include "backends/local/ingest.h"
+#include "backends/local/local_backend.h"
 #include "scenario/scenario.h"
 #include "store/events_store.h"
+#include "store/telemetry_store.h"
+#include "testing/tempdir.h"
 #include "unit/agent/scenario_backend.h"
 
 namespace tinkr::rca {
@@ -49,6 +53,30 @@ std::unique_ptr<store::EventsStore> events_with_scenario_deploys() {
   return std::move(store).value();
 }
 
+// The real thing: the scenario written as OTLP/JSON files and imported into a
+// temporary local store, read back through the `local` backend.
+struct LocalScenario {
+  tinkr::testing::TempDir dir{"rca-local"};
+  std::unique_ptr<local::LocalBackend> backend;
+
+  LocalScenario() {
+    auto files = dir.path() / "otlp";
+    EXPECT_TRUE(scenario::write_otlp(shared_scenario(), files).ok());
+    auto store = store::TelemetryStore::open(dir.path() / "local.db");
+    EXPECT_TRUE(store.ok()) << store.error().to_string();
+    std::shared_ptr<store::TelemetryStore> shared = std::move(store).value();
+    auto report = local::ingest_files(*shared, {files / "logs.json", files / "metrics.json", files / "traces.json"});
+    EXPECT_TRUE(report.ok()) << report.error().to_string();
+    EXPECT_EQ(report->rejected, 0u);
+    backend = std::make_unique<local::LocalBackend>(shared);
+  }
+};
+
+LocalScenario& local_scenario() {
+  static LocalScenario* s = new LocalScenario();  // shared by the tests of this file
+  return *s;
+}
+
 CollectorOptions fixed_clock() {
   CollectorOptions o;
   o.clock = [] { return kNow; };  // no budget can run out in a test
@@ -61,8 +89,7 @@ std::string all_text(const RcaReport& r) {
   return s;
 }
 
-TEST(RcaReport, NamesTheDeployAndTheDependencyTimeoutOnTheScenario) {
-  testing::ScenarioBackend backend(shared_scenario());
+void expect_deploy_and_timeout_named(ObservabilityBackend& backend) {
   auto events = events_with_scenario_deploys();
   const auto& truth = shared_scenario().truth;
   std::vector<std::string> streamed;
@@ -108,6 +135,26 @@ TEST(RcaReport, NamesTheDeployAndTheDependencyTimeoutOnTheScenario) {
 
   const std::string actions = r.sections[4].content;
   EXPECT_NE(actions.find("Roll back payments-api"), std::string::npos) << actions;
+}
+
+TEST(RcaReport, NamesTheDeployAndTheDependencyTimeoutOnTheScenario) {
+  testing::ScenarioBackend backend(shared_scenario());
+  expect_deploy_and_timeout_named(backend);
+}
+
+TEST(RcaReport, NamesTheDeployAndTheDependencyTimeoutThroughTheLocalBackend) {
+  expect_deploy_and_timeout_named(*local_scenario().backend);
+}
+
+TEST(RcaReport, LocalBackendWithFailingMetricsStatesTheGap) {
+  testing::FailingBackend backend(*local_scenario().backend, {"get_metrics"},
+                                  make_error(ErrorCode::kUnavailable, "metrics API unreachable (test)"));
+  auto events = events_with_scenario_deploys();
+  auto r = run_rca(backend, events.get(), "payments-api", {kNow - hours(1), kNow}, {}, fixed_clock());
+  ASSERT_EQ(r.sections.size(), 6u);
+  EXPECT_NE(r.sections[5].content.find("metrics API unreachable (test)"), std::string::npos) << r.sections[5].content;
+  ASSERT_FALSE(r.analysis.hypotheses.empty());
+  EXPECT_EQ(r.analysis.hypotheses.front().kind, "deploy_regression") << all_text(r);
 }
 
 TEST(RcaReport, MetricsFailureStillGivesAReportWithTheGapStated) {
