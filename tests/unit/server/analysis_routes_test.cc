@@ -5,6 +5,9 @@
 // bad input is a 400 that says what to do; log text is sanitized.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <iostream>
+
 #include <boost/json.hpp>
 
 #include "config/config.h"
@@ -73,6 +76,7 @@ struct Harness {
   js::value post_json(const std::string& path, const std::string& body, int want_status = 200) {
     auto r = post(path, body);
     EXPECT_EQ(r.status, want_status) << path << ": " << r.body;
+    if (std::getenv("TINKR_PRINT_JSON") != nullptr) std::cout << path << " " << body << "\n" << r.body << "\n\n";
     return js::parse(r.body);
   }
 };
