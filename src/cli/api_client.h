@@ -1,0 +1,47 @@
+// ApiClient: the CLI's calls to a tinkr-server (docs/api.md) over HttpClient.
+//
+// JSON in, JSON out. A non-2xx answer becomes an Error carrying the server's
+// own {"error":{code,message}} (or, for a non-Tinkr peer, the status and the
+// start of the body); a 401 without a token says how to supply one. Streams
+// (tail, rca) deliver SSE events to a callback. Thread-compatible.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include <boost/json/value.hpp>
+
+#include "cli/client_config.h"
+#include "core/result.h"
+#include "net/http_client.h"
+
+namespace tinkr::cli {
+
+class ApiClient {
+ public:
+  explicit ApiClient(Connection connection, net::HttpClientOptions options = {});
+
+  // GET path (e.g. "/health"); no Authorization header when `with_token` is false.
+  Result<boost::json::value> get(std::string_view path, bool with_token = true) const;
+  // POST path with a JSON body.
+  Result<boost::json::value> post(std::string_view path, const boost::json::value& body) const;
+  // POST path and read an SSE answer until the server ends it, on_event
+  // returns false, or *cancel becomes true (then kCancelled).
+  Status stream(std::string_view path, const boost::json::value& body,
+                const std::function<bool(const net::SseEvent&)>& on_event,
+                const std::atomic<bool>* cancel = nullptr) const;
+
+  const Connection& connection() const { return connection_; }
+
+ private:
+  net::HttpRequest make_request(std::string method, std::string_view path, bool with_token) const;
+  Error answer_error(const net::HttpResponse& response) const;
+  Result<boost::json::value> parse(const net::HttpResponse& response) const;
+
+  Connection connection_;
+  net::HttpClient http_;
+};
+
+}  // namespace tinkr::cli

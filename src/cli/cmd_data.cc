@@ -1,0 +1,421 @@
+// logs, tail, metrics, trace, anomaly, rca: clients of the server's data routes (docs/api.md).
+#include <CLI/CLI.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "cli/context.h"
+#include "cli/terminal.h"
+#include "core/json.h"
+
+namespace tinkr::cli {
+namespace {
+
+namespace json = boost::json;
+
+std::atomic<bool> g_interrupted{false};
+
+extern "C" void on_sigint(int) { g_interrupted.store(true); }
+
+void install_sigint() {
+  struct sigaction sa {};
+  sa.sa_handler = on_sigint;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+}
+
+struct DataFlags {
+  std::string service;
+  std::optional<std::string> since, from, to, query, resource, metric, severity;
+  std::vector<std::string> tags;
+  int limit = 50;
+  int lines = 0;
+  double poll = 2.0;
+  bool explain = false;
+};
+
+void add_range(json::object& body, const DataFlags& f, const char* default_since) {
+  if (f.from) {
+    body["from"] = *f.from;
+    if (f.to) body["to"] = *f.to;
+  } else {
+    body["since"] = f.since.value_or(default_since);
+  }
+}
+
+std::string window_text(const DataFlags& f, const char* default_since) {
+  if (f.from) return *f.from + " → " + f.to.value_or("now");
+  return f.since.value_or(default_since);
+}
+
+// Checks --since/--from/--to locally, so that a typo is a usage error before any network call.
+Status check_range(const DataFlags& f) {
+  auto r = resolve_range(f.since, f.from, f.to, now());
+  if (!r) return r.error();
+  return ok_status();
+}
+
+template <typename T>
+Result<std::vector<T>> field_array(const json::value& v, std::string_view key) {
+  const json::value* a = find_field(v, key);
+  if (!a) return make_error(ErrorCode::kBackend, "the server answer has no \"" + std::string(key) + "\"");
+  return from_json_array<T>(*a);
+}
+
+void print_items(const Context& ctx, const json::value& answer, std::string_view key) {
+  if (ctx.format() == OutputFormat::kJson) {
+    ctx.print_json(answer);
+    return;
+  }
+  if (const json::value* a = find_field(answer, key); a && a->is_array()) {
+    for (const auto& item : a->as_array()) ctx.print_json(item);
+  }
+}
+
+int do_logs(Context& ctx, const DataFlags& f) {
+  if (auto s = check_range(f); !s) return ctx.fail(s.error());
+  auto client = ctx.client();
+  if (!client) return ctx.fail(client.error());
+  json::object body{{"service", f.service}, {"limit", f.limit}};
+  add_range(body, f, "30m");
+  if (f.query) body["query"] = *f.query;
+  if (f.resource) body["resource_type"] = *f.resource;
+  if (f.explain) body["explain"] = true;
+  auto answer = client->post("/api/v1/logs", body);
+  if (!answer) return ctx.fail(answer.error());
+  if (f.explain) {
+    if (ctx.format() != OutputFormat::kTable) ctx.print_json(*answer);
+    else ctx.out(std::string(get_string(*answer, "query")) + "\n");
+    return 0;
+  }
+  if (ctx.format() != OutputFormat::kTable) {
+    print_items(ctx, *answer, "entries");
+    return 0;
+  }
+  auto entries = field_array<LogEntry>(*answer, "entries");
+  if (!entries) return ctx.fail(entries.error());
+  ctx.out(render_logs(*entries, ctx.style()));
+  return 0;
+}
+
+int do_tail(Context& ctx, const DataFlags& f) {
+  auto client = ctx.client();
+  if (!client) return ctx.fail(client.error());
+  const RenderStyle style = ctx.style();
+  const bool table = ctx.format() == OutputFormat::kTable;
+  install_sigint();
+  auto emit = [&](const LogEntry& e) {
+    if (table) ctx.out(render_tail_line(e, style));
+    else ctx.print_json(to_json(e));
+  };
+  if (table) {
+    ctx.out("Tailing " + f.service + (f.lines > 0 ? " · last " + std::to_string(f.lines) + " lines" : "") +
+            "  (Ctrl-C to stop)\n\n");
+  }
+  // History first (a 30-minute look-back), then the live stream without repeats.
+  std::set<std::pair<int64_t, std::string>> shown;
+  Timestamp last_shown{};
+  if (f.lines > 0) {
+    json::object body{{"service", f.service}, {"since", "30m"}, {"limit", f.lines}};
+    if (f.query) body["query"] = *f.query;
+    if (f.resource) body["resource_type"] = *f.resource;
+    auto answer = client->post("/api/v1/logs", body);
+    if (!answer) return ctx.fail(answer.error());
+    auto entries = field_array<LogEntry>(*answer, "entries");
+    if (!entries) return ctx.fail(entries.error());
+    for (const auto& e : *entries) {
+      emit(e);
+      shown.emplace(to_unix_nanos(e.time), e.message);
+      last_shown = std::max(last_shown, e.time);
+    }
+  }
+  if (table) ctx.out(paint("--- live stream ---", Color::kGray, style.color) + "\n");
+  json::object body{{"service", f.service}, {"lines", 0}, {"poll_seconds", f.poll}};
+  if (f.query) body["query"] = *f.query;
+  if (f.resource) body["resource_type"] = *f.resource;
+  std::optional<Error> stream_error;
+  auto status = client->stream(
+      "/api/v1/tail", body,
+      [&](const net::SseEvent& ev) {
+        if (ev.event == "error") {
+          auto v = parse_json(ev.data, "tail error");
+          stream_error = v ? error_from_json(*v) : std::nullopt;
+          if (!stream_error) stream_error = make_error(ErrorCode::kBackend, "the tail stream failed: " + ev.data);
+          return false;
+        }
+        if (ev.event != "log" && ev.event != "message") return true;
+        auto v = parse_json(ev.data, "tail event");
+        if (!v) return true;
+        auto e = from_json<LogEntry>(*v);
+        if (!e) return true;
+        if (e->time <= last_shown && shown.count({to_unix_nanos(e->time), e->message})) return true;
+        emit(*e);
+        return true;
+      },
+      &g_interrupted);
+  if (stream_error) return ctx.fail(*stream_error);
+  if (!status && status.error().code != ErrorCode::kCancelled) return ctx.fail(status.error());
+  return 0;  // Ctrl-C or the server ended the stream
+}
+
+int do_metrics(Context& ctx, const DataFlags& f) {
+  if (auto s = check_range(f); !s) return ctx.fail(s.error());
+  auto client = ctx.client();
+  if (!client) return ctx.fail(client.error());
+  json::object body{{"service", f.service}};
+  if (f.metric) body["metric"] = *f.metric;
+  add_range(body, f, "1h");
+  if (f.resource) body["resource_type"] = *f.resource;
+  auto answer = client->post("/api/v1/metrics", body);
+  if (!answer) return ctx.fail(answer.error());
+  if (ctx.format() != OutputFormat::kTable) {
+    print_items(ctx, *answer, "series");
+    return 0;
+  }
+  auto series = field_array<MetricSeries>(*answer, "series");
+  if (!series) return ctx.fail(series.error());
+  ctx.out(render_metrics(*series, f.service, window_text(f, "1h"), ctx.style()));
+  return 0;
+}
+
+int do_trace(Context& ctx, const DataFlags& f) {
+  if (auto s = check_range(f); !s) return ctx.fail(s.error());
+  json::object tags;
+  for (const auto& t : f.tags) {
+    const size_t eq = t.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      return ctx.fail(make_error(ErrorCode::kInvalidArgument, "--tags wants key=value, got '" + t + "'"));
+    }
+    tags[t.substr(0, eq)] = t.substr(eq + 1);
+  }
+  auto client = ctx.client();
+  if (!client) return ctx.fail(client.error());
+  json::object body{{"service", f.service}, {"limit", f.limit}};
+  add_range(body, f, "1h");
+  if (!tags.empty()) body["tags"] = tags;
+  if (f.resource) body["resource_type"] = *f.resource;
+  auto answer = client->post("/api/v1/traces", body);
+  if (!answer) return ctx.fail(answer.error());
+  if (ctx.format() != OutputFormat::kTable) {
+    print_items(ctx, *answer, "traces");
+    return 0;
+  }
+  auto traces = field_array<Trace>(*answer, "traces");
+  if (!traces) return ctx.fail(traces.error());
+  const RenderStyle style = ctx.style();
+  std::string out = render_traces(*traces, f.service, window_text(f, "1h"), style);
+  if (!traces->empty()) {
+    const Trace* slowest = &traces->front();
+    for (const auto& t : *traces) {
+      if (t.duration > slowest->duration) slowest = &t;
+    }
+    Trace full = *slowest;
+    if (full.spans.empty()) {
+      auto one = client->get("/api/v1/traces/" + full.trace_id);
+      if (one) {
+        if (auto t = from_json<Trace>(*one)) full = std::move(*t);
+      }
+    }
+    out += "\n" + render_waterfall(full, style);
+  }
+  ctx.out(out);
+  return 0;
+}
+
+int do_anomaly(Context& ctx, const DataFlags& f) {
+  if (f.severity) {
+    if (auto s = parse_severity(*f.severity); !s) return ctx.fail(s.error());
+  }
+  if (auto s = check_range(f); !s) return ctx.fail(s.error());
+  auto client = ctx.client();
+  if (!client) return ctx.fail(client.error());
+  json::object body{{"service", f.service}};
+  add_range(body, f, "1h");
+  if (f.severity) body["severity"] = *f.severity;
+  auto answer = client->post("/api/v1/anomalies", body);
+  if (!answer) return ctx.fail(answer.error());
+  if (ctx.format() != OutputFormat::kTable) {
+    print_items(ctx, *answer, "anomalies");
+    return 0;
+  }
+  auto anomalies = field_array<Anomaly>(*answer, "anomalies");
+  if (!anomalies) return ctx.fail(anomalies.error());
+  ctx.out(render_anomalies(*anomalies, f.service, window_text(f, "1h"), ctx.style()));
+  return 0;
+}
+
+// A spinner on stderr while the next section is being written (TTY only).
+class Spinner {
+ public:
+  explicit Spinner(bool on) : on_(on) {
+    if (on_) thread_ = std::thread([this] { loop(); });
+  }
+  ~Spinner() {
+    stop_ = true;
+    if (thread_.joinable()) thread_.join();
+    clear();
+  }
+  void set_label(std::string label) {
+    std::lock_guard lock(mu_);
+    label_ = std::move(label);
+  }
+  // Runs `print` with the spinner line cleared.
+  template <typename F>
+  void print(F&& f) {
+    std::lock_guard lock(mu_);
+    clear_locked();
+    f();
+  }
+
+ private:
+  void loop() {
+    static const char* kFrames[] = {"⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"};
+    size_t i = 0;
+    while (!stop_) {
+      {
+        std::lock_guard lock(mu_);
+        std::fprintf(stderr, "\r%s %s", kFrames[i++ % 10], label_.c_str());
+        std::fflush(stderr);
+        drawn_ = true;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  }
+  void clear() {
+    std::lock_guard lock(mu_);
+    clear_locked();
+  }
+  void clear_locked() {
+    if (on_ && drawn_) {
+      std::fputs("\r\x1b[2K", stderr);
+      std::fflush(stderr);
+      drawn_ = false;
+    }
+  }
+  bool on_;
+  std::atomic<bool> stop_{false};
+  std::mutex mu_;
+  std::string label_ = "analysing…";
+  bool drawn_ = false;
+  std::thread thread_;
+};
+
+int do_rca(Context& ctx, const DataFlags& f) {
+  if (auto s = check_range(f); !s) return ctx.fail(s.error());
+  auto client = ctx.client();
+  if (!client) return ctx.fail(client.error());
+  json::object body{{"service", f.service}};
+  add_range(body, f, "1h");
+  const bool ndjson = ctx.format() != OutputFormat::kTable;
+  const RenderStyle style = ctx.style();
+  install_sigint();
+  if (!ndjson) ctx.out(render_rca_header(f.service, window_text(f, "1h"), now(), style));
+  Spinner spinner(!ndjson && is_tty(stderr) && is_tty(stdout));
+  int section = 0;
+  bool done = false;
+  std::optional<Error> stream_error;
+  auto status = client->stream(
+      "/api/v1/rca", body,
+      [&](const net::SseEvent& ev) {
+        auto v = parse_json(ev.data, "rca event");
+        if (ev.event == "error") {
+          stream_error = v ? error_from_json(*v) : std::nullopt;
+          if (!stream_error) stream_error = make_error(ErrorCode::kBackend, "the analysis failed: " + ev.data);
+          return false;
+        }
+        if (ev.event == "done") {
+          done = true;
+          if (ndjson) ctx.print_json(json::object{{"type", "done"}});
+          return false;
+        }
+        if (!v) return true;
+        if (ndjson) {
+          json::object o{{"type", "section"},
+                         {"title", get_string(*v, "title")},
+                         {"content", get_string(*v, "content")}};
+          ctx.print_json(o);
+          return true;
+        }
+        ++section;
+        spinner.print([&] {
+          ctx.out(render_rca_section(section, get_string(*v, "title"), get_string(*v, "content"), style));
+        });
+        spinner.set_label("writing section " + std::to_string(section + 1) + "…");
+        return true;
+      },
+      &g_interrupted);
+  if (stream_error) return ctx.fail(*stream_error);
+  if (!status) return ctx.fail(status.error());
+  if (!done && ndjson) ctx.print_json(json::object{{"type", "done"}});
+  return 0;
+}
+
+CLI::App* data_command(CLI::App& app, Context& ctx, const char* name, const char* help,
+                       const std::shared_ptr<DataFlags>& f, int (*fn)(Context&, const DataFlags&)) {
+  auto* cmd = app.add_subcommand(name, help);
+  cmd->add_option("service", f->service, "Service name as configured in the server's profile")->required();
+  cmd->callback([&ctx, f, fn] { ctx.action = [&ctx, f, fn] { return fn(ctx, *f); }; });
+  return cmd;
+}
+
+void add_time_flags(CLI::App* cmd, DataFlags& f, const char* default_since) {
+  cmd->add_option("-s,--since", f.since, std::string("How far back to look: 30m, 1h, 24h (default ") + default_since + ")");
+  cmd->add_option("--from", f.from, "Start of the range: RFC 3339, a date, now-1h or Unix seconds");
+  cmd->add_option("--to", f.to, "End of the range (default now)");
+}
+
+}  // namespace
+
+void add_data_commands(CLI::App& app, Context& ctx) {
+  {
+    auto f = std::make_shared<DataFlags>();
+    auto* cmd = data_command(app, ctx, "logs", "Fetch recent log lines (oldest first, newest at the bottom)", f, do_logs);
+    add_time_flags(cmd, *f, "30m");
+    cmd->add_option("-q,--query", f->query, "Filter in the unified query language, e.g. 'level:ERROR'");
+    cmd->add_option("-n,--limit", f->limit, "Maximum number of lines")->capture_default_str()->check(CLI::Range(1, 100000));
+    cmd->add_option("-r,--resource", f->resource, "Resource type: ecs, lambda, cloud_run, gke, k8s, …");
+    cmd->add_flag("--explain", f->explain, "Print the backend's native query instead of running it");
+  }
+  {
+    auto f = std::make_shared<DataFlags>();
+    auto* cmd = data_command(app, ctx, "tail", "Stream live logs (Ctrl-C to stop)", f, do_tail);
+    cmd->add_option("-q,--query", f->query, "Filter, e.g. 'level:ERROR'");
+    cmd->add_option("-n,--lines", f->lines, "Show the last N lines (30-minute look-back) first")->check(CLI::Range(0, 10000));
+    cmd->add_option("-p,--poll", f->poll, "Poll interval of the backend in seconds")->capture_default_str()->check(CLI::Range(0.2, 3600.0));
+    cmd->add_option("-r,--resource", f->resource, "Resource type");
+  }
+  {
+    auto f = std::make_shared<DataFlags>();
+    auto* cmd = data_command(app, ctx, "metrics", "Chart a metric time series (sparkline, bars, min/max/last)", f, do_metrics);
+    cmd->add_option("-m,--metric", f->metric, "Metric name or alias: request_rate (default), error_rate, latency_p99, cpu, …");
+    add_time_flags(cmd, *f, "1h");
+    cmd->add_option("-r,--resource", f->resource, "Resource type");
+  }
+  {
+    auto f = std::make_shared<DataFlags>();
+    f->limit = 20;
+    auto* cmd = data_command(app, ctx, "trace", "List traces (slowest first) and the waterfall of the slowest", f, do_trace);
+    add_time_flags(cmd, *f, "1h");
+    cmd->add_option("-n,--limit", f->limit, "Maximum number of traces")->capture_default_str()->check(CLI::Range(1, 1000));
+    cmd->add_option("--tags", f->tags, "Filter by tag key=value (repeatable)");
+    cmd->add_option("-r,--resource", f->resource, "Resource type");
+  }
+  {
+    auto f = std::make_shared<DataFlags>();
+    auto* cmd = data_command(app, ctx, "anomaly", "Detect anomalies against the service's baseline", f, do_anomaly);
+    add_time_flags(cmd, *f, "1h");
+    cmd->add_option("--severity", f->severity, "Minimum severity: low, medium, high, critical");
+  }
+  {
+    auto f = std::make_shared<DataFlags>();
+    auto* cmd = data_command(app, ctx, "rca", "Stream a root-cause analysis report (--json: NDJSON events)", f, do_rca);
+    add_time_flags(cmd, *f, "1h");
+  }
+}
+
+}  // namespace tinkr::cli
