@@ -87,13 +87,13 @@ void sanitize_in_place(json::value& v, bool text) {
   }
 }
 
-net::HttpResponse ok_sanitized(json::value v) {
+net::ServerResponse ok_sanitized(json::value v) {
   sanitize_in_place(v, false);
   return ok_json(v);
 }
 
 template <typename F>
-net::HttpResponse with_backend_and_body(RequestContext& ctx, F&& f) {
+net::ServerResponse with_backend_and_body(RequestContext& ctx, F&& f) {
   auto body = json_body(ctx);
   if (!body) return net::error_response(body.error());
   auto backend = ctx.state.require_backend();
@@ -215,7 +215,7 @@ Result<slo::SloInput> slo_input_from_metrics(ObservabilityBackend& backend, cons
 
 // ---- handlers -------------------------------------------------------------------------------
 
-net::HttpResponse handle_anomalies(RequestContext& ctx) {
+net::ServerResponse handle_anomalies(RequestContext& ctx) {
   return with_backend_and_body(ctx, [&](ObservabilityBackend& backend, const json::value& body) {
     auto service = required_service(body);
     if (!service) return net::error_response(service.error());
@@ -244,7 +244,7 @@ net::HttpResponse handle_anomalies(RequestContext& ctx) {
   });
 }
 
-net::HttpResponse handle_diff(RequestContext& ctx) {
+net::ServerResponse handle_diff(RequestContext& ctx) {
   return with_backend_and_body(ctx, [&](ObservabilityBackend& backend, const json::value& body) {
     auto service = required_service(body);
     if (!service) return net::error_response(service.error());
@@ -290,7 +290,7 @@ net::HttpResponse handle_diff(RequestContext& ctx) {
   });
 }
 
-net::HttpResponse handle_slo(RequestContext& ctx) {
+net::ServerResponse handle_slo(RequestContext& ctx) {
   return with_backend_and_body(ctx, [&](ObservabilityBackend& backend, const json::value& body) {
     auto service = required_service(body);
     if (!service) return net::error_response(service.error());
@@ -346,7 +346,7 @@ net::HttpResponse handle_slo(RequestContext& ctx) {
   });
 }
 
-net::HttpResponse handle_patterns(RequestContext& ctx) {
+net::ServerResponse handle_patterns(RequestContext& ctx) {
   return with_backend_and_body(ctx, [&](ObservabilityBackend& backend, const json::value& body) {
     auto service = optional_string(body, "service");
     if (!service) return net::error_response(service.error());
@@ -379,7 +379,7 @@ net::HttpResponse handle_patterns(RequestContext& ctx) {
   });
 }
 
-net::HttpResponse handle_rca(RequestContext& ctx) {
+net::ServerResponse handle_rca(RequestContext& ctx) {
   auto body = json_body(ctx);
   if (!body) return net::error_response(body.error());
   auto service = required_service(*body);
@@ -391,7 +391,7 @@ net::HttpResponse handle_rca(RequestContext& ctx) {
   ObservabilityBackend* backend = *backend_r;
   store::EventsStore* events = ctx.state.events.get();  // may be null: the report states the gap
 
-  net::HttpResponse r;
+  net::ServerResponse r;
   r.content_type = "text/event-stream";
   r.headers.emplace_back("Cache-Control", "no-cache");
   r.headers.emplace_back("X-Accel-Buffering", "no");

@@ -21,10 +21,10 @@ namespace tinkr::server {
 // Adds the five routes above to the server's route table.
 void register_analysis_routes(Router& router);
 
-net::HttpResponse handle_anomalies(RequestContext& ctx);
-net::HttpResponse handle_diff(RequestContext& ctx);
-net::HttpResponse handle_slo(RequestContext& ctx);
-net::HttpResponse handle_patterns(RequestContext& ctx);
-net::HttpResponse handle_rca(RequestContext& ctx);
+net::ServerResponse handle_anomalies(RequestContext& ctx);
+net::ServerResponse handle_diff(RequestContext& ctx);
+net::ServerResponse handle_slo(RequestContext& ctx);
+net::ServerResponse handle_patterns(RequestContext& ctx);
+net::ServerResponse handle_rca(RequestContext& ctx);
 
 }  // namespace tinkr::server

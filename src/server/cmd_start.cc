@@ -1,0 +1,93 @@
+#include <pthread.h>
+#include <signal.h>
+
+#include <cstdio>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "config/config.h"
+#include "net/http_server.h"
+#include "server/app.h"
+#include "server/commands.h"
+#include "server/log.h"
+
+namespace tinkr::server {
+
+int run_start(const StartOptions& options) {
+  init_logging(LogLevel::kInfo);
+  if (options.port < 0 || options.port > 65535) {
+    std::cerr << "tinkr-server start: --port must be 0..65535\n";
+    return 2;
+  }
+  // Block the stop signals before any thread starts, so that only sigwait below sees them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  ::signal(SIGPIPE, SIG_IGN);
+
+  const auto home = config::tinkr_home();
+  auto env = config::Environment::load(home / ".env");
+  if (!env) {
+    std::cerr << "tinkr-server: " << env.error().message << "\n";
+    return 1;
+  }
+  const auto config_path = options.config.value_or(home / "config.toml");
+  auto cfg = config::load_config(config_path, *env, options.config.has_value());
+  if (!cfg) {
+    std::cerr << "tinkr-server: " << cfg.error().message << "\n";
+    return 1;
+  }
+
+  AppOptions app_options;
+  app_options.config = std::move(*cfg);
+  app_options.env = *env;
+  app_options.profile = options.profile;
+  app_options.insecure_dev = options.insecure_dev;
+  app_options.host = options.host;
+  app_options.events_db = options.events_db;
+  auto app = App::create(std::move(app_options));
+  if (!app) {
+    std::cerr << "tinkr-server: " << app.error().message << "\n";
+    return 1;
+  }
+  App* a = app->get();
+  if (a->state().insecure_dev) {
+    std::cerr << "WARNING: --insecure-dev: no API keys, every caller has every role. "
+                 "Loopback only; never use this outside development.\n";
+    log_json(LogLevel::kWarn, "running without authentication (--insecure-dev)", {{"host", options.host}});
+  }
+
+  net::HttpServerOptions http;
+  http.host = options.host;
+  http.port = static_cast<uint16_t>(options.port);
+  http.worker_threads = options.workers;
+  http.body_limit = options.body_limit;
+  http.run_inline = [a](const net::ServerRequest& r) { return a->is_cheap(r); };
+  http.on_rejected = [a](const net::ServerRequest& r, int status) { a->on_rejected(r, status); };
+  auto server = net::HttpServer::start(std::move(http), [a](net::ServerRequest& r) { return a->handle(r); });
+  if (!server) {
+    std::cerr << "tinkr-server: " << server.error().message << "\n";
+    return 1;
+  }
+  std::string host = options.host.find(':') != std::string::npos ? "[" + options.host + "]" : options.host;
+  std::string url = fmt::format("http://{}:{}", host, (*server)->port());
+  log_json(LogLevel::kInfo, "listening",
+           {{"url", url},
+            {"profile", a->state().profile.name},
+            {"backend", a->state().profile.backend},
+            {"status", a->state().backend ? "ok" : "degraded"}});
+  std::printf("listening on %s\n", url.c_str());
+  std::fflush(stdout);
+
+  int sig = 0;
+  sigwait(&stop_signals, &sig);
+  log_json(LogLevel::kInfo, "shutting down: finishing in-flight requests", {{"signal", sig == SIGINT ? "SIGINT" : "SIGTERM"}});
+  (*server)->stop();
+  log_json(LogLevel::kInfo, "stopped");
+  return 0;
+}
+
+}  // namespace tinkr::server

@@ -1,0 +1,46 @@
+// The tinkr-server sub-commands, callable in-process (main.cc only parses the
+// command line with CLI11 and calls these). Each returns the process exit
+// code: 0 ok, 1 error, 2 usage. Messages for people go to stderr, the
+// machine-readable line ("listening on http://HOST:PORT", tokens) to stdout.
+#pragma once
+
+#include <filesystem>
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tinkr::server {
+
+struct StartOptions {
+  std::string host = "127.0.0.1";
+  int port = 8000;                                  // 0: pick a free port
+  std::optional<std::filesystem::path> config;      // default <tinkr_home>/config.toml (may be missing)
+  std::optional<std::string> profile;
+  bool insecure_dev = false;
+  size_t workers = 16;                              // worker threads (each open SSE stream holds one)
+  size_t body_limit = 1024 * 1024;
+  std::optional<std::filesystem::path> events_db;   // default <tinkr_home>/events.db
+};
+// Runs until SIGTERM or SIGINT, then shuts down gracefully and returns 0.
+int run_start(const StartOptions& options);
+
+struct KeysCreateOptions {
+  std::string subject;
+  std::vector<std::string> roles;
+};
+// Prints the new token once, then the config.toml line and the TINKR_API_KEYS form.
+int run_keys_create(const KeysCreateOptions& options, std::ostream& out, std::ostream& err);
+
+struct InitOptions {
+  std::optional<std::string> backend;        // default "local"
+  std::string profile = "default";
+  std::vector<std::string> create_keys;      // "SUBJECT:ROLE[,ROLE]"
+  bool force = false;                        // overwrite existing files
+  bool interactive = false;                  // ask for what was not given on the command line
+  std::optional<std::filesystem::path> home; // default config::tinkr_home()
+};
+// Writes <home>/config.toml and <home>/.env (0600); never overwrites without force.
+int run_init(const InitOptions& options, std::istream& in, std::ostream& out, std::ostream& err);
+
+}  // namespace tinkr::server
