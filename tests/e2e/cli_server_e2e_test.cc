@@ -37,7 +37,7 @@ std::string sha256_hex(const std::string& text) {
 constexpr const char* kViewerToken = "tk_e2e_viewer_0123456789abcdef";
 constexpr const char* kOncallToken = "tk_e2e_oncall_0123456789abcdef";
 
-struct Run {
+struct CliRun {
   int exit_code = -1;
   std::string out, err;
 };
@@ -66,7 +66,7 @@ class CliServerE2e : public ::testing::Test {
     while (!url_.empty() && (url_.back() == '\n' || url_.back() == '\r')) url_.pop_back();
   }
 
-  Run tinkr(std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
+  CliRun tinkr(std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
     ProcessOptions o;
     o.args = std::move(args);
     o.env = std::move(env);
@@ -76,7 +76,7 @@ class CliServerE2e : public ::testing::Test {
     o.stdin_data = "";
     std::string error;
     auto child = ChildProcess::spawn(kBin / "tinkr", o, &error);
-    Run r;
+    CliRun r;
     if (!child) {
       r.err = error;
       return r;
@@ -93,7 +93,7 @@ class CliServerE2e : public ::testing::Test {
 };
 
 TEST_F(CliServerE2e, NoTokenIsUnauthenticated) {
-  Run r = tinkr({"--server", url_, "logs", "payments-api"});
+  CliRun r = tinkr({"--server", url_, "logs", "payments-api"});
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_EQ(r.err.rfind("error: ", 0), 0u) << r.err;
   EXPECT_NE(r.err.find("token"), std::string::npos) << r.err;
@@ -108,24 +108,24 @@ TEST_F(CliServerE2e, ViewerCannotWrite) {
   EXPECT_EQ(viewer->status, 403) << viewer->body;
   EXPECT_EQ(net::error_from_response(*viewer, "").code, ErrorCode::kPermissionDenied);
   // The same token reads fine through the CLI.
-  Run r = tinkr({"--server", url_, "--token", kViewerToken, "doctor"});
+  CliRun r = tinkr({"--server", url_, "--token", kViewerToken, "doctor"});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("roles viewer"), std::string::npos) << r.out;
 }
 
 TEST_F(CliServerE2e, DoctorPassesWithAValidToken) {
-  Run init = tinkr({"init", "--server", url_, "--token-env", "E2E_TOKEN"});
+  CliRun init = tinkr({"init", "--server", url_, "--token-env", "E2E_TOKEN"});
   ASSERT_EQ(init.exit_code, 0) << init.err;
-  Run r = tinkr({"doctor"}, {{"E2E_TOKEN", kOncallToken}});
+  CliRun r = tinkr({"doctor"}, {{"E2E_TOKEN", kOncallToken}});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("All checks passed."), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("otto"), std::string::npos) << r.out;
 
-  Run bad = tinkr({"doctor"}, {{"E2E_TOKEN", "tk_wrong"}});
+  CliRun bad = tinkr({"doctor"}, {{"E2E_TOKEN", "tk_wrong"}});
   EXPECT_EQ(bad.exit_code, 1) << bad.out;
   EXPECT_NE(bad.out.find("✗ token"), std::string::npos) << bad.out;
 
-  Run list = tinkr({"profile", "list"});
+  CliRun list = tinkr({"profile", "list"});
   EXPECT_EQ(list.exit_code, 0);
   EXPECT_NE(list.out.find("env:E2E_TOKEN"), std::string::npos) << list.out;
 }
