@@ -62,8 +62,8 @@ struct Harness {
     register_analysis_routes(app->router());
   }
 
-  net::HttpResponse post(const std::string& path, const std::string& body) {
-    net::HttpRequest r;
+  net::ServerResponse post(const std::string& path, const std::string& body) {
+    net::ServerRequest r;
     r.method = "POST";
     r.target = path;
     r.path = path;
