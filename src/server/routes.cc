@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "core/json.h"
+#include "server/analysis_routes.h"
 #include "server/state.h"
 
 namespace tinkr::server {
@@ -25,6 +26,7 @@ void register_routes(Router& r) {
   r.add({"GET",  "/api/v1/services",      Role::kViewer,  handle_services});
   r.add({"POST", "/api/v1/events",        Role::kOncall,  handle_post_event});
   r.add({"GET",  "/api/v1/events",        Role::kViewer,  handle_list_events});
+  register_analysis_routes(r);  // /anomalies /diff /slo /patterns /rca
 }
 
 Result<json::value> json_body(RequestContext& ctx) {
