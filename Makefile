@@ -29,8 +29,18 @@ asan: $(ASAN_BUILD)/build.ninja
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest -L unit -j $(JOBS) --output-on-failure
 
-test: deps build asan
+FUZZ_SECONDS ?= 20
+
+test: deps build asan fuzz
 	cd $(BUILD) && ctest -j $(JOBS) --output-on-failure
+
+# The query-parser fuzz target (libFuzzer, clang), briefly; longer by hand:
+# `make fuzz FUZZ_SECONDS=600`.
+fuzz:
+	@mkdir -p build-fuzz
+	@echo "fuzzing the query parser for $(FUZZ_SECONDS)s (log: build-fuzz/fuzz.log)"
+	@scripts/fuzz-query $(FUZZ_SECONDS) > build-fuzz/fuzz.log 2>&1 || { tail -60 build-fuzz/fuzz.log; exit 1; }
+	@grep -E "^Done|DONE" build-fuzz/fuzz.log | tail -1
 
 unit: build
 	cd $(BUILD) && ctest -L unit -j $(JOBS) --output-on-failure

@@ -8,6 +8,7 @@
 #include <iosfwd>
 #include <optional>
 #include <string>
+#include <cstdint>
 #include <vector>
 
 namespace tinkr::server {
@@ -42,5 +43,24 @@ struct InitOptions {
 };
 // Writes <home>/config.toml and <home>/.env (0600); never overwrites without force.
 int run_init(const InitOptions& options, std::istream& in, std::ostream& out, std::ostream& err);
+
+struct IngestCommandOptions {
+  std::vector<std::filesystem::path> files;
+  std::optional<std::filesystem::path> config;     // default <tinkr_home>/config.toml
+  std::optional<std::string> profile;              // must use backend "local"
+  std::optional<std::filesystem::path> events_db;  // where change-event files go (default <tinkr_home>/events.db)
+  bool json = false;
+};
+// Imports log, metric, trace and change-event files into the local store;
+// malformed records are reported with their line numbers. 1 when nothing at
+// all could be imported, 2 when the profile is not a local one.
+int run_ingest(const IngestCommandOptions& options, std::ostream& out, std::ostream& err);
+
+struct ScenarioCommandOptions {
+  std::filesystem::path out;
+  std::optional<uint64_t> seed;
+};
+// Writes the shared incident scenario (ending now) as OTLP/JSON files.
+int run_scenario(const ScenarioCommandOptions& options, std::ostream& out, std::ostream& err);
 
 }  // namespace tinkr::server

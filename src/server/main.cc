@@ -1,4 +1,4 @@
-// tinkr-server: start | init | keys create | version. Parsing only; the
+// tinkr-server: start | init | keys create | ingest | scenario | version. Parsing only; the
 // commands live in server/commands.h.
 #include <unistd.h>
 
@@ -44,6 +44,26 @@ int main(int argc, char** argv) {
   create_cmd->add_option("--subject", keys.subject, "Who holds the key (alice, ci-bot, …)")->required();
   create_cmd->add_option("--role", keys.roles, "viewer, oncall or sre-lead (repeatable)")->required();
 
+  IngestCommandOptions ingest;
+  std::string ingest_config, ingest_events;
+  auto* ingest_cmd = app.add_subcommand("ingest", "Import log/metric/trace/event files into the embedded local store");
+  ingest_cmd->add_option("files", ingest.files,
+                         "OTLP/JSON, JSON lines, logfmt, plain text logs, Prometheus/OpenMetrics text, events JSON")
+      ->required();
+  ingest_cmd->add_option("--config", ingest_config, "config.toml (default $TINKR_HOME/config.toml)");
+  ingest_cmd->add_option("--profile", "A profile with backend = \"local\"")
+      ->each([&](const std::string& v) { ingest.profile = v; });
+  ingest_cmd->add_option("--events-db", ingest_events, "SQLite file for change events (default $TINKR_HOME/events.db)");
+  ingest_cmd->add_flag("--json", ingest.json, "Print the import report as JSON");
+
+  ScenarioCommandOptions scenario;
+  auto* scenario_cmd = app.add_subcommand("scenario", "Write the shared demo incident (4 services, 3 hours) as OTLP/JSON");
+  scenario_cmd->add_option("--out", scenario.out, "Directory to write logs.json, metrics.json, traces.json, events.json")
+      ->required();
+  scenario_cmd->add_option("--seed", "Random seed (same seed, same data)")
+      ->each([&](const std::string& v) { scenario.seed = std::stoull(v); })
+      ->check(CLI::NonNegativeNumber);
+
   app.add_subcommand("version", "Print the version");
 
   try {
@@ -63,6 +83,12 @@ int main(int argc, char** argv) {
     return run_init(init, std::cin, std::cout, std::cerr);
   }
   if (*create_cmd) return run_keys_create(keys, std::cout, std::cerr);
+  if (*ingest_cmd) {
+    if (!ingest_config.empty()) ingest.config = ingest_config;
+    if (!ingest_events.empty()) ingest.events_db = ingest_events;
+    return run_ingest(ingest, std::cout, std::cerr);
+  }
+  if (*scenario_cmd) return run_scenario(scenario, std::cout, std::cerr);
   std::cout << "tinkr-server " << kServerVersion << "\n";
   return 0;
 }
