@@ -57,16 +57,6 @@ Result<Nanos> duration_field(const json::value& body, std::string_view key, Nano
   return *d;
 }
 
-Result<int64_t> int_field(const json::value& body, std::string_view key, int64_t fallback, int64_t lo, int64_t hi) {
-  const json::value* v = find_field(body, key);
-  if (!v || v->is_null()) return fallback;
-  if (!v->is_number()) return make_error(ErrorCode::kInvalidArgument, fmt::format("field '{}': expected a number", key));
-  int64_t n = get_int(body, key, fallback);
-  if (n < lo || n > hi) {
-    return make_error(ErrorCode::kInvalidArgument, fmt::format("field '{}': use a value from {} to {}", key, lo, hi));
-  }
-  return n;
-}
 
 // ---- sanitizing what leaves the server ----------------------------------------------
 
@@ -354,7 +344,7 @@ net::ServerResponse handle_patterns(RequestContext& ctx) {
     if (!range) return net::error_response(range.error());
     auto query = optional_string(body, "query");
     if (!query) return net::error_response(query.error());
-    auto limit = int_field(body, "limit", 20, 1, 500);
+    auto limit = bounded_int(body, "limit", 20, 1, 500);
     if (!limit) return net::error_response(limit.error());
     std::string svc = service->value_or("");
     auto logs = read_for_mining(backend, svc, *range, query->value_or("*"), resource_type_for(ctx, body, svc));

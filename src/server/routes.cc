@@ -47,6 +47,17 @@ Result<std::optional<std::string>> optional_string(const json::value& body, std:
   return std::optional<std::string>(std::string(v->as_string()));
 }
 
+Result<int64_t> bounded_int(const json::value& body, std::string_view key, int64_t fallback, int64_t lo, int64_t hi) {
+  const json::value* v = find_field(body, key);
+  if (!v || v->is_null()) return fallback;
+  if (!v->is_number()) return make_error(ErrorCode::kInvalidArgument, fmt::format("field '{}': expected a number", key));
+  int64_t n = get_int(body, key, fallback);
+  if (n < lo || n > hi) {
+    return make_error(ErrorCode::kInvalidArgument, fmt::format("field '{}': use a value from {} to {}", key, lo, hi));
+  }
+  return n;
+}
+
 Result<TimeRange> body_range(const json::value& body, Nanos default_since) {
   TINKR_ASSIGN_OR_RETURN(auto since, optional_string(body, "since"));
   TINKR_ASSIGN_OR_RETURN(auto from, optional_string(body, "from"));

@@ -24,6 +24,10 @@ void register_routes(Router& router);
 // "service" field in ctx.service for the audit line.
 Result<boost::json::value> json_body(RequestContext& ctx);
 // The range from the body's since / from / to (see docs/api.md).
+// An optional integer field: fallback when absent, an invalid-argument error
+// naming the field when it is not a number or lies outside [lo, hi].
+Result<int64_t> bounded_int(const boost::json::value& body, std::string_view key, int64_t fallback, int64_t lo,
+                            int64_t hi);
 Result<TimeRange> body_range(const boost::json::value& body, Nanos default_since);
 // An optional string field; invalid_argument when present but not a string.
 Result<std::optional<std::string>> optional_string(const boost::json::value& body, std::string_view key);

@@ -16,17 +16,6 @@
 namespace tinkr::server {
 namespace {
 
-Result<int64_t> bounded_int(const json::value& body, std::string_view key, int64_t fallback, int64_t lo, int64_t hi) {
-  const json::value* v = find_field(body, key);
-  if (!v || v->is_null()) return fallback;
-  if (!v->is_number()) return make_error(ErrorCode::kInvalidArgument, fmt::format("field '{}': expected a number", key));
-  int64_t n = get_int(body, key, fallback);
-  if (n < lo || n > hi) {
-    return make_error(ErrorCode::kInvalidArgument, fmt::format("field '{}': use a value from {} to {}", key, lo, hi));
-  }
-  return n;
-}
-
 Result<LogQuery> log_query_from(RequestContext& ctx, const json::value& body, Nanos default_since, int64_t default_limit) {
   LogQuery q;
   TINKR_ASSIGN_OR_RETURN(auto service, optional_string(body, "service"));
