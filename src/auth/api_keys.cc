@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "core/json.h"
+#include "core/strings.h"
 
 namespace tinkr::auth {
 namespace {
@@ -49,12 +50,6 @@ bool valid_subject(std::string_view s) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
            c == '@' || c == '+' || c == '-';
   });
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
 }
 
 }  // namespace

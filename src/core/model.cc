@@ -4,14 +4,10 @@
 #include <array>
 #include <cctype>
 
+#include "core/strings.h"
+
 namespace tinkr {
 namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 template <size_t N>
 bool any_of(std::string_view text, const std::array<std::string_view, N>& names) {

@@ -29,6 +29,7 @@
 #include <fmt/format.h>
 
 #include "core/json.h"
+#include "core/strings.h"
 
 namespace tinkr::net {
 
@@ -40,12 +41,6 @@ using tcp = asio::ip::tcp;
 namespace {
 
 char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return lower(x) == lower(y);
-         });
-}
 
 int hex_digit(char c) {
   if (c >= '0' && c <= '9') return c - '0';

@@ -14,6 +14,7 @@
 #include <optional>
 
 #include "query/ast.h"
+#include "core/strings.h"
 
 namespace tinkr::query {
 namespace {
@@ -44,17 +45,6 @@ std::string_view describe(Tok t) {
     case Tok::kStar: return "'*'";
   }
   return "?";
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
 }
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
