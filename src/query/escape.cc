@@ -14,11 +14,8 @@ void hex2(unsigned char c, std::string& out, const char* prefix) {
 
 bool is_control(unsigned char c) { return c < 0x20 || c == 0x7F; }
 
-// The common C-like double-quoted string: \" \\ \n \r \t and controls as <prefix>HH.
-std::string c_like(std::string_view s, const char* control_prefix) {
-  std::string out;
-  out.reserve(s.size() + 2);
-  out += '"';
+// The common C-like string contents: \" \\ \n \r \t and controls as <prefix>HH.
+void append_c_like(std::string_view s, const char* control_prefix, std::string& out) {
   for (char ch : s) {
     auto c = static_cast<unsigned char>(ch);
     switch (ch) {
@@ -32,6 +29,14 @@ std::string c_like(std::string_view s, const char* control_prefix) {
         else out += ch;
     }
   }
+}
+
+// The same, as a double-quoted literal.
+std::string c_like(std::string_view s, const char* control_prefix) {
+  std::string out;
+  out.reserve(s.size() + 2);
+  out += '"';
+  append_c_like(s, control_prefix, out);
   out += '"';
   return out;
 }
@@ -39,6 +44,12 @@ std::string c_like(std::string_view s, const char* control_prefix) {
 }  // namespace
 
 std::string logql_string(std::string_view s) { return c_like(s, "\\x"); }
+std::string go_string_contents(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  append_c_like(s, "\\x", out);
+  return out;
+}
 std::string insights_string(std::string_view s) { return c_like(s, "\\u00"); }
 std::string cloud_logging_string(std::string_view s) { return c_like(s, "\\u00"); }
 std::string kql_string(std::string_view s) { return c_like(s, "\\u00"); }

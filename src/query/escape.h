@@ -11,6 +11,9 @@ namespace tinkr::query::escape {
 
 // Go-style double-quoted string (LogQL): \" \\ \n \r \t, other controls \xHH.
 std::string logql_string(std::string_view s);
+// The same escaping without the surrounding quotes, for callers that build a
+// Go-style literal themselves (PromQL and TraceQL strings follow Go's rules too).
+std::string go_string_contents(std::string_view s);
 // RE2 / Java / PCRE-safe literal pattern: ASCII punctuation backslash-escaped,
 // control characters as \xHH, other bytes (UTF-8) as is. No surrounding quotes.
 std::string regex_literal(std::string_view s);

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "backends/grafana/grafana_wire.h"
+#include "query/escape.h"
 
 namespace tinkr::grafana {
 namespace {
@@ -49,26 +50,7 @@ const std::map<std::string, std::string, std::less<>>& default_metric_templates(
   return templates;
 }
 
-std::string escape_promql_string(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '\\': out += "\\\\"; break;
-      case '"': out += "\\\""; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-          out += fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out;
-}
+std::string escape_promql_string(std::string_view text) { return query::escape::go_string_contents(text); }
 
 std::string_view alias_unit(std::string_view alias) {
   if (alias == "request_rate") return "req/s";

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "backends/grafana/grafana_wire.h"
+#include "query/escape.h"
 #include "query/ast.h"
 
 namespace tinkr::grafana {
@@ -152,21 +153,7 @@ Result<std::string> parse_user_trace_id(std::string_view id) {
   return std::string(32 - id.size(), '0') + lower(id);
 }
 
-std::string escape_traceql_string(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '\\': out += "\\\\"; break;
-      case '"': out += "\\\""; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
+std::string escape_traceql_string(std::string_view text) { return query::escape::go_string_contents(text); }
 
 Result<std::string> build_traceql(const TraceQuery& q) {
   std::vector<std::string> conditions;
