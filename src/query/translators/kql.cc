@@ -21,7 +21,7 @@ struct Table {
   std::string_view level;      // column; empty: none (levels searched in the message)
   LevelKind level_kind;
   std::string_view service;    // column; empty: not filterable
-  std::string_view service_op; // "==" or "endswith" (AppServiceConsoleLogs: _ResourceId ends with /sites/<svc>)
+  std::string_view service_op; // "==", "=~" or "endswith" (_ResourceId ends with /sites/<svc>, Name with /<svc>)
   std::string_view trace;      // column or empty
   std::string_view span;       // column or empty
   std::string_view dynamic;    // dynamic column for attributes; empty: attributes are columns
@@ -38,7 +38,8 @@ constexpr Table kTables[] = {
      "Properties"},
     {"ContainerLogV2", "tostring(LogMessage)", "LogLevel", LevelKind::kString, "ContainerName", "==", "", "",
      "LogMessage", "TimeGenerated, LogMessage, LogLevel, ContainerName, PodName, PodNamespace, LogSource"},
-    {"ContainerLog", "LogEntry", "", LevelKind::kNone, "Name", "==", "", "", "",
+    // ContainerLog.Name is "<pod uid>/<container name>".
+    {"ContainerLog", "LogEntry", "", LevelKind::kNone, "Name", "endswith", "", "", "",
      "TimeGenerated, LogEntry, LogEntrySource, Name, ContainerID"},
     {"ContainerAppConsoleLogs_CL", "Log_s", "", LevelKind::kNone, "ContainerAppName_s", "==", "", "", "",
      "TimeGenerated, Log_s, Stream_s, ContainerAppName_s, RevisionName_s"},
@@ -163,8 +164,10 @@ class KqlWriter {
 
  public:
   static std::string service_match(const Table& t, const std::string& service) {
-    if (t.service_op == "endswith")
-      return std::string(t.service) + " endswith " + escape::kql_string("/sites/" + service);
+    if (t.service_op == "endswith") {
+      const char* prefix = t.name == "AppServiceConsoleLogs" ? "/sites/" : "/";
+      return std::string(t.service) + " endswith " + escape::kql_string(prefix + service);
+    }
     return std::string(t.service) + " " + std::string(t.service_op) + " " + escape::kql_string(service);
   }
 

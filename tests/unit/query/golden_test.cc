@@ -131,7 +131,7 @@ TEST(Kql, TablesAndColumns) {
             "tostring(LogMessage[\"pod\"]) == \"x\"");
   c.resource_type = "ContainerLog";
   EXPECT_EQ(tr("azure", "level:ERROR", c),
-            "ContainerLog | where Name == \"payments-api\" | where LogEntry matches regex \"\\\\b(?i)(error|err)\\\\b\"");
+            "ContainerLog | where Name endswith \"/payments-api\" | where LogEntry matches regex \"\\\\b(?i)(error|err)\\\\b\"");
   c.resource_type = "container_app";
   EXPECT_EQ(tr("azure", "boom", c),
             "ContainerAppConsoleLogs_CL | where ContainerAppName_s == \"payments-api\" | where Log_s contains \"boom\"");
