@@ -157,6 +157,11 @@ void LoopbackHttpServer::route(std::string method, std::string path, Handler han
   routes_[key_of(method, path)] = std::move(handler);
 }
 
+void LoopbackHttpServer::fallback(Handler handler) {
+  std::lock_guard lock(mu_);
+  fallback_ = std::move(handler);
+}
+
 void LoopbackHttpServer::enqueue(std::string method, std::string path, ScriptedResponse response) {
   std::lock_guard lock(mu_);
   queued_[key_of(method, path)].push_back(std::move(response));
@@ -184,6 +189,7 @@ ScriptedResponse LoopbackHttpServer::answer(const RecordedRequest& request) {
       return r;
     }
     if (auto h = routes_.find(key); h != routes_.end()) handler = h->second;
+    else handler = fallback_;
   }
   if (handler) return handler(request);
   return ScriptedResponse::json(404, R"({"error":{"code":"not_found","message":"no route in the test server"}})");

@@ -66,6 +66,8 @@ class LoopbackHttpServer {
   std::string url() const;  // "http://127.0.0.1:<port>"
 
   void route(std::string method, std::string path, Handler handler);
+  // Answers every request no route or queued answer matches (instead of 404).
+  void fallback(Handler handler);
   // Queued answers for method+path are used first, oldest first.
   void enqueue(std::string method, std::string path, ScriptedResponse response);
 
@@ -81,6 +83,7 @@ class LoopbackHttpServer {
   int port_ = 0;
   mutable std::mutex mu_;
   std::map<std::string, Handler> routes_;
+  Handler fallback_;
   std::map<std::string, std::deque<ScriptedResponse>> queued_;
   std::vector<RecordedRequest> requests_;
 };

@@ -1,0 +1,85 @@
+// AzureLogAnalyticsSim: a loopback Log Analytics query API over in-memory
+// tables (usually the shared scenario rendered by render_azure_tables).
+//
+//   POST /v1/workspaces/{workspaceId}/query   {"query": "<KQL>", "timespan": "<ISO 8601>"}
+//
+// It checks what the service checks and answers in its formats
+// (learn.microsoft.com/azure/azure-monitor/logs/api/request-format,
+// …/response-format, …/errors; samples in shared/conformance/azure-log-analytics):
+//   * Authorization: none → 401 AuthenticationFailed ("The 'Authorization'
+//     header is missing."); not a bearer JWT → 403 InvalidAuthenticationToken;
+//     expired → 403 InvalidAuthenticationToken; an `aud` claim other than the
+//     Log Analytics audience → 403 InvalidAuthenticationTokenAudience;
+//     `deny_access` → 403 InsufficientAccessError.
+//   * The API version is the path's /v1 (this endpoint has no api-version
+//     parameter); another path → 404 PathNotFoundError; another workspace →
+//     404 WorkspaceNotFoundError; not POST → 405.
+//   * Body: JSON with a string "query" (else 400 BadArgumentError), an
+//     optional ISO 8601 "timespan" (interval "a/b", "a/PT1H", or a duration
+//     ending now; else 400), ANDed with the query.
+//   * KQL: evaluated by sim/kql_eval.h; what it does not support is a 400
+//     BadArgumentError → SyntaxError (SYN0002) or SemanticError (SEM0100) with
+//     line/pos/token, the shape the service answers with.
+//   * Answers: {"tables":[{"name":"PrimaryResult","columns":[{name,type}],
+//     "rows":[[…]]}]}, datetimes with 7 fractional digits, dynamic as
+//     JSON-encoded strings. A result longer than max_result_rows is cut and
+//     answered 200 with a PartialError beside the table (E_QUERY_RESULT_SET_TOO_LARGE).
+//   * throttle(n, s): the next n queries get 429 with Retry-After: s.
+//
+// Test tokens (the contract with the tests' credentials): an unsigned JWT,
+// make_test_token(audience, expires) = base64url({"alg":"none","typ":"JWT"})
+// "." base64url({"aud": audience, "exp": <unix s>}) "." — the simulator
+// decodes the payload and checks `aud` and `exp`, as the service does after
+// verifying the signature (which it cannot here). Real Entra ID tokens for
+// Log Analytics carry aud "https://api.loganalytics.io".
+// Thread-safe (the server's thread answers; tables are immutable).
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/model.h"
+#include "sim/kql_eval.h"
+#include "testing/loopback_http_server.h"
+
+namespace tinkr::sim {
+
+struct AzureLogAnalyticsSimOptions {
+  std::string workspace_id = "63613592-b6f7-4c3d-a390-22ba13102111";
+  std::string audience = "https://api.loganalytics.io";
+  Timestamp now{};                 // resolves ago() and duration timespans; {} = the system clock
+  size_t max_result_rows = 500000; // the service's E_QUERY_RESULT_SET_TOO_LARGE limit
+  bool deny_access = false;        // the identity has no read role on the workspace
+};
+
+class AzureLogAnalyticsSim {
+ public:
+  AzureLogAnalyticsSim(kql::Catalog tables, AzureLogAnalyticsSimOptions options = {});
+  // The scenario's logs and traces rendered into the workspace's tables.
+  AzureLogAnalyticsSim(const std::vector<LogEntry>& logs, const std::vector<Trace>& traces,
+                       AzureLogAnalyticsSimOptions options = {});
+  ~AzureLogAnalyticsSim();
+
+  std::string url() const { return server_.url(); }
+  testing::LoopbackHttpServer& server() { return server_; }
+  const AzureLogAnalyticsSimOptions& options() const;
+
+  // The next `count` queries are answered 429 with Retry-After: retry_after_s.
+  void throttle(int count, int retry_after_s);
+  // KQL texts received, in order.
+  std::vector<std::string> queries() const;
+  // Request bodies' timespans, in order ("" when absent).
+  std::vector<std::string> timespans() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  testing::LoopbackHttpServer server_;
+};
+
+// An unsigned test JWT for `audience` (see the header comment).
+std::string make_test_token(std::string_view audience, Timestamp expires);
+
+}  // namespace tinkr::sim
