@@ -433,7 +433,9 @@ class Parser {
       expect_word("regex");
       e->name = "matches regex";
       if (peek().kind != Tok::kString) fail();
-      e->re = std::make_shared<RE2>(peek().text);
+      RE2::Options quiet;
+      quiet.set_log_errors(false);
+      e->re = std::make_shared<RE2>(peek().text, quiet);
       if (!e->re->ok()) throw Failure{semantic("Relop semantic error: invalid regex: " + e->re->error(), peek().pos)};
       e->args = {l, primary()};
       return e;
