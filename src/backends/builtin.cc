@@ -1,5 +1,6 @@
 // One line per backend: the only place that names the concrete backends.
 #include "backends/registry.h"
+#include "backends/azure/azure_backend.h"
 #include "backends/grafana/grafana_backend.h"
 #include "backends/local/local_backend.h"
 
@@ -10,6 +11,7 @@ const BackendRegistry& builtin_backends() {
     BackendRegistry r;
     register_local_backend(r);
     register_grafana_backend(r);
+    register_azure_backend(r);
     return r;
   }();
   return registry;

@@ -83,6 +83,19 @@ struct AzureLogAnalyticsSim::Impl {
     return fmt::format("58a37988-2c05-427a-891f-{:012x}", n);
   }
 
+  // 403 InsufficientAccessError when the identity has no read role.
+  std::optional<ScriptedResponse> denied() const {
+    if (!options.deny_access) return std::nullopt;
+      return azure_error(
+          403, {{"code", "InsufficientAccessError"},
+                {"message", "The provided credentials have insufficient access to perform the requested operation"},
+                {"innererror",
+                 json::object{{"code", "UnauthorizedClient"},
+                              {"message", fmt::format("The client does not have sufficient permissions to access "
+                                                      "this resource: {}",
+                                                      options.workspace_id)}}}});
+  }
+
   std::optional<ScriptedResponse> check_auth(const RecordedRequest& r) const {
     const std::string auth = r.header("Authorization");
     if (auth.empty()) {
@@ -92,6 +105,10 @@ struct AzureLogAnalyticsSim::Impl {
     const json::object invalid{{"code", "InvalidAuthenticationToken"}, {"message", "The access token is invalid."}};
     if (auth.rfind("Bearer ", 0) != 0) return azure_error(403, invalid);
     const std::string token = auth.substr(7);
+    if (!options.accept_opaque_prefix.empty() && token.rfind(options.accept_opaque_prefix, 0) == 0 &&
+        token.find('.') == std::string::npos) {
+      return denied();
+    }
     const size_t a = token.find('.');
     const size_t b = a == std::string::npos ? a : token.find('.', a + 1);
     if (b == std::string::npos) return azure_error(403, invalid);
@@ -115,17 +132,7 @@ struct AzureLogAnalyticsSim::Impl {
                                                                            to_unix_nanos(tinkr::now())) {
       return azure_error(403, invalid);
     }
-    if (options.deny_access) {
-      return azure_error(
-          403, {{"code", "InsufficientAccessError"},
-                {"message", "The provided credentials have insufficient access to perform the requested operation"},
-                {"innererror",
-                 json::object{{"code", "UnauthorizedClient"},
-                              {"message", fmt::format("The client does not have sufficient permissions to access "
-                                                      "this resource: {}",
-                                                      options.workspace_id)}}}});
-    }
-    return std::nullopt;
+    return denied();
   }
 
   ScriptedResponse bad_argument(json::object inner) {

@@ -52,6 +52,10 @@ struct AzureLogAnalyticsSimOptions {
   Timestamp now{};                 // resolves ago() and duration timespans; {} = the system clock
   size_t max_result_rows = 500000; // the service's E_QUERY_RESULT_SET_TOO_LARGE limit
   bool deny_access = false;        // the identity has no read role on the workspace
+  // Also accept opaque bearer tokens with this prefix (e.g. "sim-", the
+  // tokens AzureIdentitySim issues), whose audience cannot be read: that
+  // simulator checked the scope when it issued them. "" = JWTs only.
+  std::string accept_opaque_prefix;
 };
 
 class AzureLogAnalyticsSim {

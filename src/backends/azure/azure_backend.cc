@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "backends/azure/credential_chain.h"
 #include "backends/azure/log_analytics_client.h"
 #include "backends/azure/log_analytics_wire.h"
 #include "backends/azure/log_tables.h"
@@ -318,6 +319,27 @@ Result<std::unique_ptr<ObservabilityBackend>> make_azure_backend(azure::AzureOpt
   }
   return std::unique_ptr<ObservabilityBackend>(std::make_unique<AzureBackend>(std::move(options),
                                                                                std::move(connection)));
+}
+
+Result<std::unique_ptr<ObservabilityBackend>> make_azure_backend(const config::Profile& profile,
+                                                                 const config::Environment& env) {
+  TINKR_ASSIGN_OR_RETURN(azure::AzureOptions options, azure::load_options(profile, env));
+  TINKR_ASSIGN_OR_RETURN(azure::AzureEndpoints endpoints, azure::resolve_endpoints(profile, env));
+  azure::CredentialOptions credential_options;
+  credential_options.http.ca_file = options.ca_file;
+  TINKR_ASSIGN_OR_RETURN(auto credential, azure::make_default_credential(profile, env, credential_options));
+  azure::AzureConnection connection;
+  connection.log_analytics_scope = endpoints.log_analytics_scope();
+  connection.resource_manager_scope = endpoints.resource_manager_scope();
+  connection.endpoints = std::move(endpoints);
+  connection.credential = std::move(credential);
+  return make_azure_backend(std::move(options), std::move(connection));
+}
+
+void register_azure_backend(BackendRegistry& registry) {
+  registry.add("azure", [](const config::Profile& profile, const config::Environment& env) {
+    return make_azure_backend(profile, env);
+  });
 }
 
 }  // namespace tinkr

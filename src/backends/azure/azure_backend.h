@@ -15,6 +15,8 @@
 #include "backends/azure/cloud.h"
 #include "backends/azure/credential.h"
 #include "backends/backend.h"
+#include "backends/registry.h"
+#include "config/config.h"
 
 namespace tinkr {
 
@@ -31,7 +33,16 @@ struct AzureConnection {
 
 }  // namespace azure
 
-// Builds the backend from resolved options and a connection.
+// Adds "azure" to the registry.
+void register_azure_backend(BackendRegistry& registry);
+
+// Builds the backend from a profile: options (azure_options.h), endpoints
+// (cloud.h) and the DefaultAzureCredential chain (credential_chain.h).
+// kConfig errors name the key or variable.
+Result<std::unique_ptr<ObservabilityBackend>> make_azure_backend(const config::Profile& profile,
+                                                                 const config::Environment& env);
+
+// Builds the backend from resolved options and a connection (tests).
 Result<std::unique_ptr<ObservabilityBackend>> make_azure_backend(azure::AzureOptions options,
                                                                  azure::AzureConnection connection);
 

@@ -12,8 +12,10 @@
 
 #include "backends/azure/azure_backend.h"
 #include "backends/grafana/grafana_backend.h"
+#include "backends/registry.h"
 #include "net/http_client.h"
 #include "scenario/scenario.h"
+#include "sim/azure_identity_sim.h"
 #include "sim/azure_log_analytics_sim.h"
 #include "sim/loki_sim.h"
 #include "sim/tempo_sim.h"
@@ -561,6 +563,39 @@ TEST(AzureBackendConfig, MetricsSayNotYet) {
   q.range = the_scenario().range;
   auto r = backend()->get_metrics(q);
   EXPECT_EQ(r.error().code, ErrorCode::kUnimplemented);
+}
+
+TEST(AzureBackendRegistry, RegisteredByNameAndWiredToTheCredentialChain) {
+  // A service principal (EnvironmentCredential) against the Entra ID
+  // simulator, whose tokens the Log Analytics simulator accepts.
+  sim::AzureIdentitySimOptions io;
+  io.client_secret = "s3cr3t-for-tests";
+  sim::AzureIdentitySim identity(io);
+  auto o = sim_options();
+  o.accept_opaque_prefix = "sim-";
+  sim::AzureLogAnalyticsSim la(the_scenario().logs, the_scenario().traces, o);
+
+  config::Profile p = testing::azure_profile({{"workspace_id", kWorkspace}, {"log_analytics_endpoint", la.url()}});
+  auto env = config::Environment::from_map({{"AZURE_TENANT_ID", io.tenant_id},
+                                            {"AZURE_CLIENT_ID", io.client_id},
+                                            {"AZURE_CLIENT_SECRET", io.client_secret},
+                                            {"AZURE_AUTHORITY_HOST", identity.url()},
+                                            {"AZURE_TOKEN_CREDENTIALS", "EnvironmentCredential"}});
+  auto b = builtin_backends().create(p, env);
+  ASSERT_TRUE(b.ok()) << b.error().message;
+  EXPECT_EQ((*b)->name(), "azure");
+  auto r = (*b)->query_logs(logs_query(scenario::kPaymentsApi, 5, "level:ERROR"));
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->size(), 5u);
+  EXPECT_TRUE((*b)->check().ok());
+  EXPECT_EQ(identity.issued(sim::SimEndpoint::kEntra), 1);  // one token, cached for the second call
+
+  // A bad endpoint setting is a configuration error at construction.
+  config::Profile bad = testing::azure_profile({{"workspace_id", kWorkspace},
+                                                {"log_analytics_endpoint", "http://la.example.com"}});
+  auto e = builtin_backends().create(bad, env);
+  ASSERT_FALSE(e.ok());
+  EXPECT_EQ(e.error().code, ErrorCode::kConfig);
 }
 
 }  // namespace
