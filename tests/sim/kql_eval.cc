@@ -220,6 +220,7 @@ using ExprP = std::shared_ptr<Expr>;
 struct ByItem {
   std::string name;
   std::string column;
+  std::shared_ptr<Expr> expr;  // name = case(…)
   std::optional<Nanos> bin;
   std::optional<Timestamp> at;
   size_t pos = 0;
@@ -349,6 +350,10 @@ class Parser {
     if (peek().kind == Tok::kIdent && is_sym("=", 1)) {
       b.name = t_[i_].text;
       i_ += 2;
+    }
+    if (!b.name.empty() && is_word("case")) {
+      b.expr = primary();
+      return b;
     }
     if (is_word("bin") || is_word("bin_at")) {
       const bool at = peek().text == "bin_at";
@@ -517,6 +522,18 @@ class Parser {
             expect_sym(")");
             return e;
           }
+          if (word == "case") {
+            e = make(Expr::kCall, t.pos);
+            e->name = "case";
+            i_ += 2;
+            do e->args.push_back(expr());
+            while (is_sym(",") && ++i_);
+            expect_sym(")");
+            if (e->args.size() < 3 || e->args.size() % 2 == 0) {
+              throw Failure{semantic("case(): expects predicate/value pairs and an else value", t.pos)};
+            }
+            return e;
+          }
           if (word == "not" || word == "tostring" || word == "todouble") {
             e = make(word == "not" ? Expr::kNot : Expr::kCall, t.pos);
             e->name = word;
@@ -661,6 +678,13 @@ class Evaluator {
       }
       case Expr::kCall: {
         if (e.name == "ago") return now_ - Nanos(std::get<int64_t>(e.lit));
+        if (e.name == "case") {
+          for (size_t i = 0; i + 1 < e.args.size(); i += 2) {
+            Value p = eval(*e.args[i], row);
+            if (auto b = std::get_if<bool>(&p); b && *b) return eval(*e.args[i + 1], row);
+          }
+          return eval(*e.args.back(), row);
+        }
         Value v = eval(*e.args[0], row);
         if (e.name == "tostring") return to_text(v);
         // todouble
@@ -844,7 +868,17 @@ Table apply(const Table& in, const Op& o, Timestamp now) {
     }
     case Op::kSummarize: {
       std::vector<int> idx;
-      for (const auto& b : o.by) {
+      std::vector<Expr> computed(o.by.size());
+      Evaluator ev(in, now);
+      for (size_t k = 0; k < o.by.size(); ++k) {
+        const ByItem& b = o.by[k];
+        if (b.expr) {
+          computed[k] = *b.expr;
+          ev.resolve(computed[k], "summarize");
+          idx.push_back(-1);
+          out.columns.push_back({b.name, "string"});
+          continue;
+        }
         int i = in.index(b.column);
         if (i < 0) {
           throw Failure{semantic(
@@ -864,6 +898,10 @@ Table apply(const Table& in, const Op& o, Timestamp now) {
       for (const auto& row : in.rows) {
         std::vector<Value> key;
         for (size_t k = 0; k < idx.size(); ++k) {
+          if (idx[k] < 0) {
+            key.push_back(ev.eval(computed[k], row));
+            continue;
+          }
           Value v = row[static_cast<size_t>(idx[k])];
           const ByItem& b = o.by[k];
           if (b.bin) {

@@ -7,7 +7,7 @@
 // Supported: `Table` then `| where <expr>`, `| project c, …`, `| order by c
 // [asc|desc], …` (and `sort by`), `| take N` / `| limit N`, `| distinct c, …`,
 // `| summarize count() by <c | [name =] bin(c, span) | bin_at(c, span,
-// datetime(…))>, …`. Expressions: == != < <= > >= =~ !~, contains,
+// datetime(…)) | name = case(pred, value, …, else)>, …`. Expressions: == != < <= > >= =~ !~, contains,
 // contains_cs, has, endswith, startswith, matches regex, in (…), in~ (…),
 // between (a .. b), and / or / not(…), literals (strings with \" \\ \n \r \t
 // \uXXXX escapes, numbers, true/false, timespans 5m 1h 7d 250ms,

@@ -124,6 +124,7 @@ class AzureBackend final : public ObservabilityBackend {
     std::string kql = native.text + fmt::format(" | summarize count() by TimeGenerated = bin_at(TimeGenerated, {}, {})",
                                                 kql_timespan(bucket), kql_datetime(q.range.from));
     if (!table->level_column.empty()) kql += ", " + std::string(table->level_column);
+    if (table->level_source == azure::LevelSource::kPayload) kql += ", Level = " + azure::payload_level_case(*table);
     TINKR_ASSIGN_OR_RETURN(LaResult result, logs_.query(kql, q.range, "log volume query"));
 
     std::map<Level, std::map<Timestamp, double>> counts;
@@ -137,6 +138,8 @@ class AzureBackend final : public ObservabilityBackend {
           level = azure::level_from_severity(row.integer(table->level_column).value_or(-1));
         } else if (!table->level_column.empty()) {
           level = parse_level(row.text(table->level_column));
+        } else {
+          level = parse_level(row.text("Level"));
         }
         counts[level][*time] += static_cast<double>(row.integer(col::kCount).value_or(0));
       }

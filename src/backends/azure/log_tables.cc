@@ -7,6 +7,7 @@
 
 #include "backends/azure/log_analytics_wire.h"
 #include "core/strings.h"
+#include "query/escape.h"
 
 namespace tinkr::azure {
 namespace {
@@ -14,14 +15,24 @@ namespace {
 namespace json = boost::json;
 
 constexpr LogTable kTables[] = {
-    {"AppTraces", "AppRoleName", "SeverityLevel", LevelSource::kSeverityInt, true},
-    {"AppExceptions", "AppRoleName", "SeverityLevel", LevelSource::kSeverityInt, true},
-    {"ContainerLogV2", "ContainerName", "LogLevel", LevelSource::kStringColumn, false},
-    {"ContainerLog", "Name", "", LevelSource::kPayload, false},
-    {"ContainerAppConsoleLogs_CL", "ContainerAppName_s", "", LevelSource::kPayload, false},
-    {"AppServiceConsoleLogs", "_ResourceId", "Level", LevelSource::kStringColumn, false},
-    {"FunctionAppLogs", "AppName", "Level", LevelSource::kStringColumn, false},
-    {"AzureDiagnostics", "Resource", "Level", LevelSource::kStringColumn, false},
+    {"AppTraces", "AppRoleName", "SeverityLevel", "Message", LevelSource::kSeverityInt, true},
+    {"AppExceptions", "AppRoleName", "SeverityLevel", "OuterMessage", LevelSource::kSeverityInt, true},
+    {"ContainerLogV2", "ContainerName", "LogLevel", "LogMessage", LevelSource::kStringColumn, false},
+    {"ContainerLog", "Name", "", "LogEntry", LevelSource::kPayload, false},
+    {"ContainerAppConsoleLogs_CL", "ContainerAppName_s", "", "Log_s", LevelSource::kPayload, false},
+    {"AppServiceConsoleLogs", "_ResourceId", "Level", "ResultDescription", LevelSource::kStringColumn, false},
+    {"FunctionAppLogs", "AppName", "Level", "Message", LevelSource::kStringColumn, false},
+    {"AzureDiagnostics", "Resource", "Level", "Message", LevelSource::kStringColumn, false},
+};
+
+// Level words, most severe first (the spellings level_from_line knows).
+constexpr std::pair<std::string_view, std::string_view> kLevelWords[] = {
+    {"CRITICAL", "fatal|panic|critical|crit|emerg|alert"},
+    {"ERROR", "error|err"},
+    {"WARN", "warning|warn"},
+    {"INFO", "information|info|notice"},
+    {"DEBUG", "debug|verbose"},
+    {"TRACE", "trace"},
 };
 
 // Keys structured loggers put the level and the message under.
@@ -88,6 +99,22 @@ std::string last_segment(std::string_view id) {
 }
 
 }  // namespace
+
+std::string payload_level_case(const LogTable& t) {
+  const std::string column(t.message_column);
+  std::string out = "case(";
+  for (const auto& [level, words] : kLevelWords) {
+    out += column + " matches regex " +
+           query::escape::kql_string(std::string(R"re((?i)"(level|severity|lvl|levelname)"\s*:\s*"()re") +
+                                     std::string(words) + ")\"") +
+           ", " + query::escape::kql_string(level) + ", ";
+  }
+  for (const auto& [level, words] : kLevelWords) {
+    out += column + " matches regex " + query::escape::kql_string("(?i)\\b(" + std::string(words) + ")\\b") +
+           ", " + query::escape::kql_string(level) + ", ";
+  }
+  return out + "\"UNKNOWN\")";
+}
 
 Level level_from_severity(int64_t severity) {
   switch (severity) {

@@ -31,6 +31,7 @@ struct LogTable {
   std::string_view name;
   std::string_view service_column;  // distinct values list the services
   std::string_view level_column;    // empty for kPayload
+  std::string_view message_column;  // the line (kPayload tables are scanned in it)
   LevelSource level_source;
   bool app_insights;                // AppTraces / AppExceptions (traces live beside them)
 };
@@ -43,6 +44,12 @@ Result<const LogTable*> log_table_for(std::string_view resource_type);
 // A row of `table` (as projected by the translator) as a LogEntry. `service`
 // is used when the row has no service column (AppServiceConsoleLogs).
 LogEntry to_log_entry(const LogTable& table, const LaRow& row, std::string_view service);
+
+// For kPayload tables: a KQL expression naming the level of a line, for
+// `summarize … by Level = <it>` — the JSON line's level field first, then a
+// level word, most severe first; "UNKNOWN" when none. Patterns are escaped
+// KQL string literals.
+std::string payload_level_case(const LogTable& table);
 
 // Level of an Application Insights SeverityLevel (0..4); kUnknown otherwise.
 Level level_from_severity(int64_t severity);
