@@ -1,95 +1,55 @@
 // The Grafana backend against a real Prometheus (Debian `prometheus`),
 // started on a free loopback port with its history backfilled from the
-// shared scenario by `promtool tsdb create-blocks-from openmetrics`.
+// shared scenario (testing/real_prometheus.h, shared with the e2e tests).
 // Skipped only when the binaries are absent (scripts/install-deps installs
 // them). Test names carry "RealPrometheus" so a sanitizer run can exclude
 // them with --gtest_filter=-*RealPrometheus*.
 #include <gtest/gtest.h>
 
-#include <cstdlib>
-#include <filesystem>
-#include <thread>
-
 #include "backends/grafana/grafana_backend.h"
 #include "net/http_client.h"
 #include "scenario/scenario.h"
-#include "testing/ports.h"
-#include "testing/process.h"
-#include "testing/tempdir.h"
+#include "testing/real_prometheus.h"
 
 namespace tinkr {
 namespace {
 
-namespace fs = std::filesystem;
-
-testing::ProcessOptions args(std::vector<std::string> a) {
-  testing::ProcessOptions o;
-  o.args = std::move(a);
-  return o;
-}
-
-struct RealPrometheus {
-  testing::TempDir dir{"prometheus"};
-  std::unique_ptr<testing::ChildProcess> process;
-  std::string url;
+// The shared scenario, recent (so that retention keeps it) and minute-aligned
+// (for stable steps), in a real Prometheus.
+struct ScenarioPrometheus {
   scenario::Scenario data;
-  std::string error;
+  std::unique_ptr<testing::RealPrometheus> server;
 
-  RealPrometheus() {
-    // Recent data, so that retention keeps it; minute-aligned for stable steps.
+  ScenarioPrometheus() {
     const int64_t minute = 60'000'000'000;
     scenario::ScenarioOptions o;
     o.now = from_unix_nanos(to_unix_nanos(now()) / minute * minute - 10 * minute);
     o.volume = 0.1;
     data = scenario::generate(o);
-    const fs::path om = dir.write_file("scenario.om", scenario::render_openmetrics(data.metrics));
-    const fs::path tsdb = dir / "tsdb";
-    fs::create_directories(tsdb);
-    auto promtool = testing::ChildProcess::spawn("/usr/bin/promtool",
-                                                 args({"tsdb", "create-blocks-from", "openmetrics", om.string(), tsdb.string()}),
-                                                 &error);
-    if (!promtool || promtool->wait(std::chrono::seconds(120)) != 0) {
-      error = "promtool failed: " + (promtool ? promtool->stderr_text() : error);
-      return;
-    }
-    const fs::path config = dir.write_file("prometheus.yml", "global:\n  scrape_interval: 1m\n");
-    const int port = testing::free_loopback_port();
-    url = "http://127.0.0.1:" + std::to_string(port);
-    process = testing::ChildProcess::spawn(
-        "/usr/bin/prometheus",
-        args({"--config.file=" + config.string(), "--web.listen-address=127.0.0.1:" + std::to_string(port),
-              "--storage.tsdb.path=" + tsdb.string()}),
-        &error);
-    if (!process) return;
-    net::HttpClient http;
-    for (int i = 0; i < 300; ++i) {
-      auto r = http.get(url + "/-/ready");
-      if (r.ok() && r->status == 200) return;
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    error = "prometheus did not become ready: " + process->stderr_text();
+    server = std::make_unique<testing::RealPrometheus>(scenario::render_openmetrics(data.metrics));
   }
+  const std::string& url() const { return server->url(); }
 };
 
 class GrafanaRealPrometheus : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    if (!fs::exists("/usr/bin/prometheus") || !fs::exists("/usr/bin/promtool")) return;
-    server_ = new RealPrometheus();
+    if (testing::RealPrometheus::missing()) return;
+    server_ = new ScenarioPrometheus();
   }
   static void TearDownTestSuite() {
     delete server_;  // stops prometheus (SIGTERM) and removes its directory
     server_ = nullptr;
   }
   void SetUp() override {
-    if (!server_) GTEST_SKIP() << "prometheus/promtool not installed (scripts/install-deps installs them)";
-    ASSERT_TRUE(server_->error.empty()) << server_->error;
+    if (!server_) GTEST_SKIP() << *testing::RealPrometheus::missing();
+    ASSERT_TRUE(server_->server->ok()) << server_->server->error();
   }
   std::unique_ptr<ObservabilityBackend> backend() {
     config::Profile p;
     p.name = "real";
     p.backend = "grafana";
-    p.settings["prometheus_url"] = server_->url;
+    p.settings["prometheus_url"] = server_->url();
     p.settings["metrics.latency_p99"] = R"(http_server_latency_p99{service="{{service}}"})";
     p.settings["metrics.request_rate"] = R"(sum(http_server_request_rate{service="{{service}}"}))";
     auto b = make_grafana_backend(p, config::Environment::from_map({}));
@@ -103,10 +63,10 @@ class GrafanaRealPrometheus : public ::testing::Test {
     q.range = server_->data.range;
     return q;
   }
-  static RealPrometheus* server_;
+  static ScenarioPrometheus* server_;
 };
 
-RealPrometheus* GrafanaRealPrometheus::server_ = nullptr;
+ScenarioPrometheus* GrafanaRealPrometheus::server_ = nullptr;
 
 TEST_F(GrafanaRealPrometheus, AliasTemplatesSeeTheIncident) {
   auto b = backend();
