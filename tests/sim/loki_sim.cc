@@ -7,6 +7,7 @@
 #include <charconv>
 #include <cmath>
 #include <map>
+#include <mutex>
 #include <set>
 
 #include <boost/json.hpp>
@@ -148,8 +149,84 @@ ScriptedResponse loki_text(int status, std::string body) {
 
 struct LokiSim::Impl {
   LokiSimOptions options;
+  mutable std::mutex mu;       // guards logs: push() may run while queries are answered
   std::vector<LogEntry> logs;  // ascending time
   std::atomic<size_t> queries{0};
+
+  // Appends keeping time order; a line equal in time, stream and text to one
+  // already stored is dropped, as Loki's ingester does.
+  size_t insert(std::vector<LogEntry> entries) {
+    std::lock_guard lock(mu);
+    size_t added = 0;
+    for (auto& e : entries) {
+      auto at = std::upper_bound(logs.begin(), logs.end(), e.time,
+                                 [](Timestamp t, const LogEntry& x) { return t < x.time; });
+      bool duplicate = false;
+      for (auto it = at; it != logs.begin() && std::prev(it)->time == e.time; --it) {
+        const LogEntry& x = *std::prev(it);
+        if (x.message == e.message && x.service == e.service && x.level == e.level) duplicate = true;
+      }
+      if (duplicate) continue;
+      logs.insert(at, std::move(e));
+      ++added;
+    }
+    return added;
+  }
+
+  // POST /loki/api/v1/push with Content-Type application/json:
+  // {"streams":[{"stream":{labels},"values":[["<ns>","<line>",{structured metadata}?]]}]} -> 204.
+  ScriptedResponse push(const RecordedRequest& r) {
+    if (auto denied = check_headers(r)) return *denied;
+    if (r.header("Content-Type").find("application/json") == std::string::npos) {
+      return loki_text(415, "this simulator accepts JSON pushes only (Content-Type: application/json)");
+    }
+    boost::system::error_code ec;
+    json::value v = json::parse(r.body, ec);
+    if (ec || !v.is_object() || !v.as_object().contains("streams") || !v.at("streams").is_array()) {
+      return loki_text(400, "loghttp.PushRequest: decode error: not a push request");
+    }
+    std::vector<LogEntry> entries;
+    for (const auto& stream : v.at("streams").as_array()) {
+      if (!stream.is_object() || !stream.as_object().contains("values")) return loki_text(400, "stream without values");
+      Attributes labels;
+      if (const auto* st = stream.as_object().if_contains("stream"); st && st->is_object()) {
+        for (const auto& [k, lv] : st->as_object()) {
+          if (lv.is_string()) labels[std::string(k)] = std::string(lv.as_string());
+        }
+      }
+      for (const auto& value : stream.at("values").as_array()) {
+        if (!value.is_array() || value.as_array().size() < 2 || !value.as_array()[0].is_string() ||
+            !value.as_array()[1].is_string()) {
+          return loki_text(400, "each value must be [\"<unix epoch in nanoseconds>\", \"<log line>\", {metadata}?]");
+        }
+        const auto& a = value.as_array();
+        int64_t ns = 0;
+        const auto ts = a[0].as_string();
+        auto [end, tec] = std::from_chars(ts.data(), ts.data() + ts.size(), ns);
+        if (tec != std::errc() || end != ts.data() + ts.size()) return loki_text(400, "invalid timestamp " + std::string(ts));
+        LogEntry e;
+        e.time = from_unix_nanos(ns);
+        e.message = std::string(a[1].as_string());
+        for (const auto& [k, lv] : labels) {
+          if (k == options.service_label) e.service = lv;
+          else if (k == "level") e.level = parse_level(lv);
+          else e.attributes[k] = lv;
+        }
+        if (a.size() > 2 && a[2].is_object()) {
+          for (const auto& [k, mv] : a[2].as_object()) {
+            if (!mv.is_string()) return loki_text(400, "structured metadata values must be strings");
+            std::string val(mv.as_string());
+            if (k == "trace_id") e.trace_id = val;
+            else if (k == "span_id") e.span_id = val;
+            else e.attributes[std::string(k)] = val;
+          }
+        }
+        entries.push_back(std::move(e));
+      }
+    }
+    insert(std::move(entries));
+    return ScriptedResponse::text(204, "");
+  }
 
   Attributes stream_labels(const LogEntry& e) const {
     Attributes a;
@@ -241,6 +318,7 @@ struct LokiSim::Impl {
 
   ScriptedResponse streams(const Pipeline& p, int64_t start, int64_t end, size_t limit, bool backward,
                            bool categorize) const {
+    std::lock_guard lock(mu);
     std::vector<const LogEntry*> hits;
     for (const auto& e : logs) {
       const int64_t t = to_unix_nanos(e.time);
@@ -280,6 +358,7 @@ struct LokiSim::Impl {
   ScriptedResponse volume(const Pipeline& p, const std::string& by, int64_t range_ns, int64_t start, int64_t end,
                           int64_t step_ns) const {
     std::map<std::string, std::map<int64_t, int64_t>> counts;  // label value -> T -> count
+    std::lock_guard lock(mu);
     for (const auto& e : logs) {
       if (!matches(p, e)) continue;
       const int64_t t = to_unix_nanos(e.time);
@@ -316,6 +395,7 @@ struct LokiSim::Impl {
     auto start = parse_time(param(q, "start"), 0);
     if (!end.ok() || !start.ok()) return loki_text(400, "invalid start/end");
     std::set<std::string> values;
+    std::lock_guard lock(mu);
     for (const auto& e : logs) {
       const int64_t t = to_unix_nanos(e.time);
       if (t < *start || t >= *end) continue;
@@ -335,6 +415,7 @@ LokiSim::LokiSim(std::vector<LogEntry> logs, LokiSimOptions options) : impl_(std
                    [](const LogEntry& a, const LogEntry& b) { return a.time < b.time; });
   Impl* impl = impl_.get();
   server_.route("GET", "/loki/api/v1/query_range", [impl](const RecordedRequest& r) { return impl->query_range(r); });
+  server_.route("POST", "/loki/api/v1/push", [impl](const RecordedRequest& r) { return impl->push(r); });
   server_.route("GET", "/ready", [](const RecordedRequest&) { return ScriptedResponse::text(200, "ready\n"); });
   server_.route("GET", "/loki/api/v1/labels", [impl](const RecordedRequest& r) {
     if (auto denied = impl->check_headers(r)) return *denied;
@@ -350,5 +431,7 @@ LokiSim::LokiSim(std::vector<LogEntry> logs, LokiSimOptions options) : impl_(std
 LokiSim::~LokiSim() = default;
 
 size_t LokiSim::query_count() const { return impl_->queries.load(); }
+
+size_t LokiSim::push(std::vector<LogEntry> entries) { return impl_->insert(std::move(entries)); }
 
 }  // namespace tinkr::sim

@@ -3,7 +3,9 @@
 // GET /loki/api/v1/query_range (log queries -> "streams", with Loki 3
 // categorize-labels 3-tuples when asked; `sum by (<label>) (count_over_time(
 // <log query> [<range>]))` -> "matrix"), /loki/api/v1/labels,
-// /loki/api/v1/label/<name>/values, /ready.
+// /loki/api/v1/label/<name>/values, /ready; and POST /loki/api/v1/push (JSON
+// streams, optional structured-metadata object per line; 204), so that lines
+// can arrive while a client reads (tail tests).
 //
 // It understands the LogQL subset our translator emits: a stream selector of
 // = != =~ !~ matchers, line filters |= != |~ !~, `| json` / `| logfmt`
@@ -15,7 +17,7 @@
 // X-Scope-OrgID tenant header (multi-tenant mode) and an Authorization header
 // (a gateway's auth). Each line is one stream per {service label, level};
 // trace_id, span_id and attributes are structured metadata.
-// Thread-safe (the server's thread answers; data is immutable).
+// Thread-safe (the server's thread answers; pushes lock the line store).
 #pragma once
 
 #include <memory>
@@ -43,6 +45,9 @@ class LokiSim {
   testing::LoopbackHttpServer& server() { return server_; }
   // query_range requests answered so far.
   size_t query_count() const;
+  // Adds lines as a push would (Loki drops a line equal in time, stream and
+  // text to a stored one); returns how many were new.
+  size_t push(std::vector<LogEntry> entries);
 
  private:
   struct Impl;
