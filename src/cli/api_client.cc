@@ -47,8 +47,12 @@ Result<boost::json::value> ApiClient::post(std::string_view path, const boost::j
   net::HttpRequest r = make_request("POST", path, true);
   r.headers.add("Content-Type", "application/json");
   r.body = to_json_string(body);
-  r.retry = net::RetryPolicy::none();  // data routes are cheap to ask again by hand, costly to repeat blindly
+  // One more try only when the server could not be reached. Its answers are
+  // final: it already retried its backend (honouring Retry-After), so asking
+  // again after a 429/502/503/504 would only double the wait and the load.
+  r.retry = net::RetryPolicy::none();
   r.retry->max_attempts = 2;
+  r.retry->retry_statuses = false;
   TINKR_ASSIGN_OR_RETURN(auto response, http_.send(r));
   return parse(response);
 }

@@ -338,6 +338,7 @@ Result<HttpResponse> run_with_retries(const HttpClientOptions& options, const Ht
     Attempt a = run_once(options, r, r.timeout, sse);
     bool retry = a.retryable && attempt < std::max(1, policy.max_attempts);
     if (!a.result.ok() && !policy.retry_connection_errors) retry = false;
+    if (a.result.ok() && !policy.retry_statuses) retry = false;
     if (sse && !a.result.ok() && a.bytes_received > 0) retry = false;  // never replay a stream
     if (!retry) return std::move(a.result);
 

@@ -24,6 +24,7 @@ struct RetryPolicy {
   Millis total_deadline{60000};      // no new attempt starts after this (from the first)
   Millis max_retry_after{30000};     // a longer Retry-After gives up instead of waiting
   bool retry_connection_errors = true;
+  bool retry_statuses = true;        // false: a 429/502/503/504 answer is final (the peer already retried)
 
   // One try only.
   static RetryPolicy none() {

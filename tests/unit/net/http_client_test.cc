@@ -89,6 +89,28 @@ TEST(HttpClient, GivesUpAfterMaxAttemptsWithTheLastAnswer) {
   EXPECT_EQ(e.message, "Loki answered 502 Bad Gateway: bad gateway");
 }
 
+TEST(HttpClient, RetryStatusesOffMakesAnswersFinalButStillRetriesConnections) {
+  LoopbackHttpServer server;
+  server.route("GET", "/q", [](const auto&) { return ScriptedResponse::text(503, "backend down"); });
+  HttpClientOptions o = fast_retries(3);
+  o.retry.retry_statuses = false;
+  HttpClient client(o);
+  auto r = client.get(server.url() + "/q");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->status, 503);
+  EXPECT_EQ(server.request_count(), 1u);
+
+  LoopbackHttpServer dropping;
+  ScriptedResponse drop;
+  drop.drop_connection = true;
+  dropping.enqueue("GET", "/q", drop);
+  dropping.route("GET", "/q", [](const auto&) { return ScriptedResponse::text(200, "ok"); });
+  auto r2 = client.get(dropping.url() + "/q");
+  ASSERT_TRUE(r2.ok()) << r2.error().message;
+  EXPECT_EQ(r2->status, 200);
+  EXPECT_EQ(dropping.request_count(), 2u);
+}
+
 TEST(HttpClient, DoesNotRetryClientErrors) {
   LoopbackHttpServer server;
   server.route("POST", "/q", [](const auto&) { return ScriptedResponse::text(400, "bad query"); });
