@@ -160,6 +160,12 @@ Result<net::HttpResponse> SignalClient::get(std::string_view path, const QueryPa
   r.peer_name = std::string(name());
   r.config_key = std::string(signal_url_key(endpoint_.signal));
   auto res = http_->send(r);
+  if (!res.ok() && res.error().code == ErrorCode::kDeadlineExceeded) {
+    Error e = res.error();
+    e.message = fmt::format("{} did not answer in time: {}; or raise timeout in profile '{}' (now {})", name(),
+                            e.message, profile_name_, format_duration(timeout_));
+    return e;
+  }
   if (!res.ok() && res.error().code == ErrorCode::kPayloadTooLarge) {
     Error e = res.error();
     e.message = fmt::format("{} answer too large: {} (the cap is max_response_bytes = {})", name(), e.message,
