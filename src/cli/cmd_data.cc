@@ -136,6 +136,9 @@ int do_tail(Context& ctx, const DataFlags& f) {
   }
   if (table) ctx.out(paint("--- live stream ---", Color::kGray, style.color) + "\n");
   json::object body{{"service", f.service}, {"lines", 0}, {"poll_seconds", f.poll}};
+  // The stream starts at the newest line shown, so that lines written while it
+  // opens are not lost; the one at exactly that time comes again and is skipped.
+  if (!shown.empty()) body["from"] = format_rfc3339(last_shown, 9);
   if (f.query) body["query"] = *f.query;
   if (f.resource) body["resource_type"] = *f.resource;
   std::optional<Error> stream_error;

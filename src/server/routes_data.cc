@@ -198,20 +198,38 @@ net::ServerResponse handle_tail(RequestContext& ctx) {
     return net::error_response(make_error(ErrorCode::kInvalidArgument, "field 'poll_seconds': use 0.1 to 60"));
   }
 
+  // `from`: where the live part starts (inclusive), e.g. the newest line a
+  // client already showed; without it, now. Lines written between the
+  // client's own history query and this request are then not lost.
+  std::optional<Timestamp> resume;
+  if (const auto* from = find_field(*body, "from"); from && !from->is_null()) resume = q->range.from;
+
   net::ServerResponse r;
   r.content_type = "text/event-stream";
   r.headers.emplace_back("X-Accel-Buffering", "no");
   ObservabilityBackend* backend = *backend_r;
-  r.stream = [backend, query = std::move(*q), initial = static_cast<size_t>(*lines),
+  r.stream = [backend, query = std::move(*q), initial = static_cast<size_t>(*lines), resume,
               poll_ms = static_cast<int64_t>(poll * 1000)](net::EventSink& sink) mutable {
     // First: the last `lines` lines of the recent past, oldest first.
     Timestamp t = now();
-    TailCursor cursor(t);
+    TailCursor cursor(resume.value_or(t));
     LogQuery first = query;
     first.limit = initial;
     first.newest_first = true;
     first.range = TimeRange{t - std::chrono::minutes(5), t};
     std::vector<LogEntry> batch;
+    if (resume && initial == 0) {
+      // Straight to the first poll: no wait before lines the client has not seen.
+      LogQuery next = query;
+      next.newest_first = false;
+      next.range = TimeRange{cursor.from(), now() + std::chrono::nanoseconds(1)};
+      auto entries = backend->query_logs(next);
+      if (!entries) {
+        sink.write(sse_event("error", to_json(entries.error())));
+        return;
+      }
+      batch = std::move(*entries);
+    }
     if (initial > 0) {
       auto entries = backend->query_logs(first);
       if (!entries) {
