@@ -377,9 +377,12 @@ struct LokiSim::Impl {
       if (!key.empty()) metric[by] = key;
       json::array values;
       for (const auto& [T, n] : per_t) {
+        // Loki's sample times are milliseconds (Prometheus' model.Time): the
+        // evaluation time truncated, seconds with up to 3 decimals.
+        const int64_t ms = T / 1000000;
         json::value ts;
-        if (T % 1000000000 == 0) ts = T / 1000000000;
-        else ts = static_cast<double>(T) / 1e9;
+        if (ms % 1000 == 0) ts = ms / 1000;
+        else ts = static_cast<double>(ms) / 1e3;
         values.push_back(json::array{ts, std::to_string(n)});
       }
       result.push_back(json::object{{"metric", std::move(metric)}, {"values", std::move(values)}});

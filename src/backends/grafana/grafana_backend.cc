@@ -1,6 +1,7 @@
 #include "backends/grafana/grafana_backend.h"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <set>
 
@@ -105,23 +106,31 @@ class GrafanaBackend final : public ObservabilityBackend {
     if (!matrix.ok()) return loki_.garbage("log volume query", matrix.error().message);
 
     // Several Loki spellings (warn, warning) may be one Level; buckets Loki
-    // leaves out had no lines.
-    std::map<Level, std::map<Timestamp, double>> counts;
+    // leaves out had no lines. Sample times come back in milliseconds (Loki
+    // evaluates at start + k·step and truncates), so a point belongs to the
+    // bucket whose end it is nearest to, not to an exact nanosecond.
+    const size_t buckets = static_cast<size_t>((q.range.length() + bucket - Nanos(1)) / bucket);
+    std::map<Level, std::vector<double>> counts;
     for (const auto& s : matrix->series) {
       auto it = s.labels.find(options_.level_label);
       const Level level = it == s.labels.end() ? Level::kUnknown : parse_level(it->second);
-      auto& per_time = counts[level];
-      for (const auto& p : s.points) per_time[p.time - bucket] += p.value;
+      auto& per_bucket = counts[level];
+      per_bucket.resize(buckets, 0.0);
+      for (const auto& p : s.points) {
+        const auto offset = static_cast<double>((p.time - bucket - q.range.from).count());
+        const int64_t index = std::llround(offset / static_cast<double>(bucket.count()));
+        if (index < 0 || static_cast<size_t>(index) >= buckets) continue;
+        per_bucket[static_cast<size_t>(index)] += p.value;
+      }
     }
     std::vector<MetricSeries> out;
-    for (const auto& [level, per_time] : counts) {
+    for (const auto& [level, per_bucket] : counts) {
       MetricSeries series;
       series.name = "log_count";
       series.unit = "1";
       series.labels["level"] = std::string(level_name(level));
-      for (Timestamp t = q.range.from; t < q.range.to; t += bucket) {
-        auto it = per_time.find(t);
-        series.points.push_back({t, it == per_time.end() ? 0.0 : it->second});
+      for (size_t i = 0; i < buckets; ++i) {
+        series.points.push_back({q.range.from + bucket * static_cast<int64_t>(i), per_bucket[i]});
       }
       out.push_back(std::move(series));
     }

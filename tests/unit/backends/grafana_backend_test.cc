@@ -166,6 +166,34 @@ TEST(GrafanaBackendLoki, FiltersVolumeServicesExplain) {
   EXPECT_TRUE(b->check().ok());
 }
 
+TEST(GrafanaBackendLoki, LogVolumeOnARangeNotOnWholeMilliseconds) {
+  // The RCA asks for [now - 2h, now): nanosecond edges, while Loki answers
+  // millisecond sample times. Every error line must still land in its bucket.
+  sim::LokiSim loki(the_scenario().logs);
+  auto b = backend({{"loki_url", loki.url()}});
+  LogVolumeQuery v;
+  v.service = scenario::kPaymentsApi;
+  v.range = {the_scenario().truth.onset - std::chrono::minutes(30) + Nanos(123456789),
+             the_scenario().truth.onset + std::chrono::minutes(30) + Nanos(123456789)};
+  v.bucket = std::chrono::minutes(1);
+  auto volume = b->log_volume(v);
+  ASSERT_TRUE(volume.ok()) << volume.error().message;
+  double errors = 0;
+  for (const auto& s : *volume) {
+    ASSERT_EQ(s.points.size(), 60u);
+    EXPECT_EQ(s.points.front().time, v.range.from);
+    if (s.labels.at("level") == "ERROR") {
+      for (const auto& p : s.points) errors += p.value;
+    }
+  }
+  double expected = 0;
+  for (const auto& e : scenario_logs(scenario::kPaymentsApi)) {
+    if (e.level == Level::kError && e.time > v.range.from && e.time <= v.range.to) expected += 1;
+  }
+  EXPECT_GT(expected, 50);
+  EXPECT_EQ(errors, expected);
+}
+
 TEST(GrafanaBackendLoki, ServiceLabelIsConfigurable) {
   sim::LokiSim loki(the_scenario().logs, loki_options("app"));
   auto b = backend({{"loki_url", loki.url()}, {"service_label", "app"}});
