@@ -286,12 +286,26 @@ class Collection {
         gap(source, r.error());
         continue;
       }
-      for (auto& t : *r) by_id.emplace(t.trace_id, std::move(t));
+      for (auto& t : *r) {
+        const bool has_error = t.has_error || failing;
+        auto [it, inserted] = by_id.emplace(t.trace_id, std::move(t));
+        if (has_error) it->second.has_error = true;  // seen by the failing search too
+      }
     }
-    size_t detailed = 0;
+    // Summaries only (Tempo, X-Ray, …): fetch the most telling ones in full,
+    // failing traces first, then the slowest — not whichever ids sort first.
+    std::vector<Trace*> summaries;
     for (auto& [id, t] : by_id) {
-      if (!t.spans.empty()) continue;
+      if (t.spans.empty()) summaries.push_back(&t);
+    }
+    std::stable_sort(summaries.begin(), summaries.end(), [](const Trace* a, const Trace* c) {
+      if (a->has_error != c->has_error) return a->has_error;
+      return a->duration > c->duration;
+    });
+    size_t detailed = 0;
+    for (Trace* t : summaries) {
       if (detailed >= opt_.trace_detail_limit) break;
+      const std::string id = t->trace_id;
       if (!may_fetch("trace " + id)) break;
       ++detailed;
       auto r = backend_.get_trace(id);
@@ -299,7 +313,7 @@ class Collection {
         gap("trace " + id, r.error());
         continue;
       }
-      t = std::move(*r);
+      *t = std::move(*r);
     }
     std::vector<const Trace*> with_spans;
     for (const auto& [id, t] : by_id) {
