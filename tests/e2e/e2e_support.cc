@@ -36,16 +36,32 @@ std::string sha256_hex(std::string_view text) {
   return out;
 }
 
-TinkrServer::TinkrServer(std::string_view config_toml, std::map<std::string, std::string> env) {
+TinkrServer::TinkrServer(std::string_view config_toml, std::map<std::string, std::string> env,
+                         const std::vector<std::vector<std::string>>& prepare) {
   if (error_ = binaries_missing(); !error_.empty()) return;
   token_ = "tk_e2e_" + sha256_hex(home_.path().string()).substr(0, 32);
-  home_.write_file("config.toml", config_toml);
+  std::string config(config_toml);
+  for (size_t at; (at = config.find("{home}")) != std::string::npos;) config.replace(at, 6, home_.path().string());
+  home_.write_file("config.toml", config);
   ProcessOptions o;
-  o.args = {"start", "--port", "0", "--host", "127.0.0.1"};
   o.env = std::move(env);
   o.env["TINKR_HOME"] = home_.path().string();
   o.env["TINKR_API_KEYS"] = R"([{"hash":")" + sha256_hex(token_) + R"(","subject":"e2e","roles":["oncall"]}])";
   o.unset_env = kUnsetForChildren;
+  for (const auto& args : prepare) {
+    ProcessOptions p = o;
+    p.args = args;
+    auto step = ChildProcess::spawn(kBinDir / "tinkr-server", p, &error_);
+    if (!step) return;
+    const auto code = step->wait(std::chrono::seconds(120));
+    if (code != 0) {
+      error_ = "tinkr-server " + args.front() + " failed (" +
+               (code ? "exit " + std::to_string(*code) : std::string("no exit within 120 s")) +
+               "): " + step->stderr_text() + step->stdout_text();
+      return;
+    }
+  }
+  o.args = {"start", "--port", "0", "--host", "127.0.0.1"};
   process_ = ChildProcess::spawn(kBinDir / "tinkr-server", o, &error_);
   if (!process_) return;
   auto line = process_->wait_for_stdout_line("listening on ", std::chrono::seconds(30));

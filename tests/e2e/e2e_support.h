@@ -37,10 +37,13 @@ struct CliRun {
 
 class TinkrServer {
  public:
-  // Writes `config_toml` as $TINKR_HOME/config.toml and starts
+  // Writes `config_toml` as $TINKR_HOME/config.toml ("{home}" in it becomes
+  // that directory), runs each `prepare` command (`tinkr-server <args…>`,
+  // e.g. ingest; each must exit 0), then starts
   // `tinkr-server start --port 0 --host 127.0.0.1` with one oncall key
   // (TINKR_API_KEYS). `env` is added to the server's environment.
-  explicit TinkrServer(std::string_view config_toml, std::map<std::string, std::string> env = {});
+  explicit TinkrServer(std::string_view config_toml, std::map<std::string, std::string> env = {},
+                       const std::vector<std::vector<std::string>>& prepare = {});
   ~TinkrServer();
   TinkrServer(const TinkrServer&) = delete;
   TinkrServer& operator=(const TinkrServer&) = delete;

@@ -24,6 +24,7 @@
 
 #include "core/json.h"
 #include "e2e/e2e_support.h"
+#include "e2e/grafana_stack.h"
 #include "net/http_client.h"
 #include "scenario/scenario.h"
 #include "sim/loki_sim.h"
@@ -37,34 +38,13 @@ namespace {
 
 namespace json = boost::json;
 using e2e::CliRun;
+using e2e::GrafanaStack;
 using e2e::TinkrServer;
 using std::chrono::milliseconds;
 using std::chrono::minutes;
 using std::chrono::seconds;
 using testing::RecordedRequest;
 using testing::ScriptedResponse;
-
-// The scenario ends 10 minutes ago on a whole minute: recent enough for
-// Prometheus' retention and `--since 1h`, old enough that lines pushed "now"
-// come after all of it.
-scenario::Scenario recent_scenario() {
-  const int64_t minute = 60'000'000'000;
-  scenario::ScenarioOptions o;
-  o.now = from_unix_nanos(to_unix_nanos(now()) / minute * minute - 10 * minute);
-  return scenario::generate(o);
-}
-
-// The profile keys that map the metric aliases onto the scenario's series
-// (a site whose metric names differ from the defaults writes the same).
-std::string scenario_metric_templates() {
-  return R"("metrics.request_rate" = 'sum(http_server_request_rate{service="{{service}}"})'
-"metrics.error_rate"   = 'max(http_server_error_rate{service="{{service}}"})'
-"metrics.latency_p99"  = 'max(http_server_latency_p99{service="{{service}}"}) / 1000'
-"metrics.latency_p50"  = 'max(http_server_latency_p50{service="{{service}}"}) / 1000'
-"metrics.cpu"          = 'sum(process_cpu_utilization{service="{{service}}"})'
-"metrics.memory"       = 'sum(process_memory_usage{service="{{service}}"})'
-)";
-}
 
 std::vector<LogEntry> logs_of(const scenario::Scenario& s, std::string_view service) {
   std::vector<LogEntry> out;
@@ -90,29 +70,6 @@ std::vector<std::string> lines_of(const std::string& text) {
 
 // ---- the happy path ---------------------------------------------------------------
 
-struct GrafanaStack {
-  scenario::Scenario data = recent_scenario();
-  sim::LokiSim loki{data.logs};
-  sim::TempoSim tempo{data.traces};
-  std::unique_ptr<testing::RealPrometheus> prometheus;
-  std::unique_ptr<TinkrServer> server;
-
-  GrafanaStack() {
-    prometheus = std::make_unique<testing::RealPrometheus>(scenario::render_openmetrics(data.metrics));
-    if (!prometheus->ok()) return;
-    server = std::make_unique<TinkrServer>(fmt::format(R"([profiles.e2e]
-backend = "grafana"
-active = true
-loki_url = "{}"
-prometheus_url = "{}"
-tempo_url = "{}"
-timeout = "10s"
-{})",
-                                                       loki.url(), prometheus->url(), tempo.url(),
-                                                       scenario_metric_templates()));
-  }
-};
-
 class GrafanaE2e : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -126,8 +83,7 @@ class GrafanaE2e : public ::testing::Test {
   void SetUp() override {
     if (std::string why = e2e::binaries_missing(); !why.empty()) GTEST_SKIP() << why;
     if (auto why = testing::RealPrometheus::missing()) GTEST_SKIP() << *why;
-    ASSERT_TRUE(stack_->prometheus->ok()) << stack_->prometheus->error();
-    ASSERT_TRUE(stack_->server && stack_->server->ok()) << stack_->server->error();
+    ASSERT_TRUE(stack_->problem().empty()) << stack_->problem();
   }
   const scenario::Scenario& data() const { return stack_->data; }
   const TinkrServer& server() const { return *stack_->server; }
