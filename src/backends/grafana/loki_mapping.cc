@@ -56,20 +56,6 @@ Result<const json::object*> success_data(const json::value& root) {
   return &data->get_object();
 }
 
-Result<Timestamp> ns_from_string(const json::value& v) {
-  if (v.is_string()) {
-    const auto& s = v.get_string();
-    int64_t ns = 0;
-    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), ns);
-    if (ec == std::errc() && end == s.data() + s.size()) return from_unix_nanos(ns);
-  } else if (v.is_int64()) {
-    return from_unix_nanos(v.get_int64());
-  } else if (v.is_uint64()) {
-    return from_unix_nanos(static_cast<int64_t>(v.get_uint64()));
-  }
-  return bad("a stream value's timestamp is not a nanosecond string");
-}
-
 // Matrix sample [seconds (number), "value"]: seconds may be fractional.
 bool read_sample(const json::value& v, MetricPoint& out) {
   if (!v.is_array()) return false;
@@ -87,25 +73,6 @@ bool read_sample(const json::value& v, MetricPoint& out) {
   char* end = nullptr;
   out.value = std::strtod(text.c_str(), &end);
   return end != text.c_str();
-}
-
-template <size_t N>
-const std::string* first_of(const Attributes& attrs, const std::string_view (&keys)[N]) {
-  for (std::string_view k : keys) {
-    auto it = attrs.find(k);
-    if (it != attrs.end() && !it->second.empty()) return &it->second;
-  }
-  return nullptr;
-}
-
-Level level_from_attributes(const Attributes& attrs) {
-  for (std::string_view k : wire::loki::kLevelLabels) {
-    auto it = attrs.find(k);
-    if (it == attrs.end()) continue;
-    Level l = parse_level(it->second);
-    if (l != Level::kUnknown) return l;
-  }
-  return Level::kUnknown;
 }
 
 }  // namespace
@@ -134,70 +101,6 @@ Level level_from_line(std::string_view line) {
   std::string word;
   if (RE2::PartialMatch(line, kLogfmtLevel, &word)) return parse_level(word);
   return Level::kUnknown;
-}
-
-Result<LokiStreamsAnswer> parse_loki_streams(std::string_view body, const LokiMappingOptions& options) {
-  json::monotonic_resource arena;
-  boost::system::error_code ec;
-  json::value root = json::parse(body, ec, &arena);
-  if (ec) return bad(fmt::format("invalid JSON: {}", ec.message()));
-  TINKR_ASSIGN_OR_RETURN(const json::object* data, success_data(root));
-  const auto* type = member(*data, wire::kResultType);
-  if (!type || !type->is_string() || type->get_string() != wire::kStreams) {
-    return bad(fmt::format("expected resultType \"streams\", got \"{}\"",
-                           type && type->is_string() ? std::string_view(type->get_string()) : std::string_view("?")));
-  }
-  const auto* result = member(*data, wire::kResult);
-  if (!result || !result->is_array()) return bad("the answer has no \"result\" array");
-
-  LokiStreamsAnswer out;
-  out.warnings = read_warnings(root.get_object());
-  for (const auto& stream_v : result->get_array()) {
-    if (!stream_v.is_object()) return bad("a stream is not an object");
-    const auto& stream = stream_v.get_object();
-    Attributes labels;
-    copy_labels(member(stream, wire::loki::kStream), labels);
-    const auto* values = member(stream, wire::kValues);
-    if (!values || !values->is_array()) return bad("a stream has no \"values\" array");
-    const Level stream_level = level_from_attributes(labels);
-    auto service_it = labels.find(options.service_label);
-    const std::string stream_service = service_it == labels.end() ? std::string() : service_it->second;
-
-    for (const auto& value_v : values->get_array()) {
-      if (!value_v.is_array()) return bad("a stream value is not an array");
-      const auto& tuple = value_v.get_array();
-      if (tuple.size() < 2 || !tuple[1].is_string()) return bad("a stream value is not [timestamp, line]");
-      LogEntry e;
-      TINKR_ASSIGN_OR_RETURN(e.time, ns_from_string(tuple[0]));
-      e.message.assign(tuple[1].get_string().data(), tuple[1].get_string().size());
-      e.attributes = labels;
-      e.service = stream_service;
-      e.level = stream_level;
-      bool extra = false;
-      if (tuple.size() >= 3 && tuple[2].is_object()) {
-        const auto& cat = tuple[2].get_object();
-        const auto* sm = member(cat, wire::loki::kStructuredMetadata);
-        const auto* parsed = member(cat, wire::loki::kParsed);
-        if ((sm && sm->is_object() && !sm->get_object().empty()) ||
-            (parsed && parsed->is_object() && !parsed->get_object().empty())) {
-          extra = true;
-          copy_labels(sm, e.attributes);
-          copy_labels(parsed, e.attributes);
-        }
-      }
-      if (extra) {
-        if (e.level == Level::kUnknown) e.level = level_from_attributes(e.attributes);
-        if (e.service.empty()) {
-          if (auto it = e.attributes.find(options.service_label); it != e.attributes.end()) e.service = it->second;
-        }
-      }
-      if (e.level == Level::kUnknown) e.level = level_from_line(e.message);
-      if (const auto* t = first_of(e.attributes, wire::loki::kTraceIdKeys)) e.trace_id = *t;
-      if (const auto* s = first_of(e.attributes, wire::loki::kSpanIdKeys)) e.span_id = *s;
-      out.entries.push_back(std::move(e));
-    }
-  }
-  return out;
 }
 
 Result<MatrixAnswer> parse_matrix_answer(std::string_view body) {

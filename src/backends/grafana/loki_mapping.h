@@ -4,8 +4,10 @@
 // from a JSON / logfmt line; trace and span ids from metadata), "matrix"
 // (also Prometheus') into labelled point lists, and label values.
 //
-// Parsing uses a monotonic arena per call (the answers can be large). Pure
-// functions; thread-safe. Errors are kBackend with what was wrong.
+// Streams are mapped while a SAX parser reads them (loki_streams.cc: no DOM,
+// the answers can be tens of MB); the other answers parse into a monotonic
+// arena per call. Pure functions; thread-safe. Errors are kBackend with what
+// was wrong.
 #pragma once
 
 #include <string>
