@@ -1,6 +1,8 @@
 // Parse + mapping throughput of a large Loki query_range "streams" answer
 // (categorize-labels 3-tuples with structured metadata), the hot path of
 // `tinkr logs` on the Grafana backend. Reported as bytes/s of JSON.
+// BM_LokiStreamsParseDom is the DOM walk the SAX parser replaced (kept as the
+// test oracle), measured in the same run as the baseline.
 #include <benchmark/benchmark.h>
 
 #include <string>
@@ -8,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "backends/grafana/loki_mapping.h"
+#include "unit/backends/loki_streams_reference.h"
 
 namespace {
 
@@ -30,12 +33,13 @@ std::string make_answer(int streams, int lines_per_stream) {
   return out;
 }
 
-void BM_LokiStreamsParse(benchmark::State& state) {
+template <auto Parse>
+void run_parse(benchmark::State& state) {
   const std::string body = make_answer(20, static_cast<int>(state.range(0)) / 20);
   tinkr::grafana::LokiMappingOptions options;
   size_t entries = 0;
   for (auto _ : state) {
-    auto r = tinkr::grafana::parse_loki_streams(body, options);
+    auto r = Parse(body, options);
     if (!r.ok()) state.SkipWithError(r.error().message.c_str());
     entries = r->entries.size();
     benchmark::DoNotOptimize(r);
@@ -44,6 +48,12 @@ void BM_LokiStreamsParse(benchmark::State& state) {
   state.counters["entries"] = static_cast<double>(entries);
   state.counters["answer_MB"] = static_cast<double>(body.size()) / 1e6;
 }
+
+void BM_LokiStreamsParse(benchmark::State& state) { run_parse<&tinkr::grafana::parse_loki_streams>(state); }
+void BM_LokiStreamsParseDom(benchmark::State& state) {
+  run_parse<&tinkr::grafana::reference::parse_loki_streams_dom>(state);
+}
+BENCHMARK(BM_LokiStreamsParseDom)->Arg(5000)->Arg(50000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_LokiStreamsParse)->Arg(5000)->Arg(50000)->Unit(benchmark::kMillisecond);
 
 }  // namespace
