@@ -169,6 +169,11 @@ std::optional<int> ChildProcess::wait(std::chrono::milliseconds timeout) {
       if (WIFEXITED(status)) status_ = WEXITSTATUS(status);
       else if (WIFSIGNALED(status)) status_ = 128 + WTERMSIG(status);
       else status_ = -1;
+      // The child is gone, but the readers may not have drained its pipes yet:
+      // wait for both to reach end of file, so that stdout_text() is complete
+      // (bounded, in case a grandchild still holds a pipe open).
+      std::unique_lock lock(mu_);
+      cv_.wait_for(lock, std::chrono::seconds(5), [this] { return out_.closed && err_.closed; });
       return status_;
     }
     if (r < 0 && errno != EINTR) return std::nullopt;

@@ -52,7 +52,8 @@ class ChildProcess {
   // Sends a signal (SIGTERM, SIGINT, …).
   void signal(int sig);
   // Waits for exit: the exit status (128 + signal when killed by a signal), or
-  // nullopt after `timeout` (the child keeps running).
+  // nullopt after `timeout` (the child keeps running). Once it returns a
+  // status, the captured output is complete (the pipes were read to the end).
   std::optional<int> wait(std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
   // Everything captured so far.
