@@ -395,7 +395,7 @@ void AzureIdentitySim::throttle_next(SimEndpoint endpoint, int retry_after_secon
 
 int AzureIdentitySim::issued(SimEndpoint endpoint) const { return impl_->issued[static_cast<int>(endpoint)].load(); }
 
-std::string make_test_certificate_pem(const std::string& common_name) {
+std::string make_test_certificate_pem(const std::string& common_name, const std::string& password) {
   EVP_PKEY* key = EVP_RSA_gen(2048);
   X509* x = X509_new();
   ASN1_INTEGER_set(X509_get_serialNumber(x), 1);
@@ -408,7 +408,12 @@ std::string make_test_certificate_pem(const std::string& common_name) {
   X509_set_issuer_name(x, name);
   X509_sign(x, key, EVP_sha256());
   std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new(BIO_s_mem()), BIO_free);
-  PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr);
+  if (password.empty()) {
+    PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr);
+  } else {
+    PEM_write_bio_PKCS8PrivateKey(bio.get(), key, EVP_aes_256_cbc(), password.data(), static_cast<int>(password.size()),
+                                  nullptr, nullptr);
+  }
   PEM_write_bio_X509(bio.get(), x);
   char* data = nullptr;
   const long n = BIO_get_mem_data(bio.get(), &data);

@@ -87,8 +87,9 @@ class AzureIdentitySim {
   testing::LoopbackHttpServer server_;
 };
 
-// A self-signed RSA certificate and its key as one PEM (key first), for tests.
-std::string make_test_certificate_pem(const std::string& common_name = "tinkr-test");
+// A self-signed RSA certificate and its key as one PEM (key first), for tests;
+// the key is encrypted (AES-256-CBC) when a password is given.
+std::string make_test_certificate_pem(const std::string& common_name = "tinkr-test", const std::string& password = "");
 // The certificate part of such a PEM.
 std::string certificate_part(const std::string& pem);
 

@@ -107,9 +107,36 @@ Result<AzureEndpoints> cloud_endpoints(std::string_view cloud) {
   return e;
 }
 
+namespace {
+
+// The cloud whose login host this is (AzureAuthorityHosts, plus China's
+// login.partner.microsoftonline.cn), or nullptr.
+const CloudInfo* cloud_of_authority(std::string_view url) {
+  if (url.ends_with("/")) url.remove_suffix(1);
+  for (const auto& c : kClouds) {
+    if (iequals(url, c.authority_host)) return &c;
+  }
+  if (iequals(url, "https://login.partner.microsoftonline.cn")) return &kClouds[2];
+  return nullptr;
+}
+
+}  // namespace
+
 Result<AzureEndpoints> resolve_endpoints(const config::Profile& profile, const config::Environment& env) {
   Setting cloud = setting(profile, env, "AZURE_CLOUD", "cloud");
-  auto base = cloud_endpoints(cloud.source.empty() ? "public" : cloud.value);
+  std::string cloud_name = cloud.source.empty() ? "public" : cloud.value;
+  if (cloud.source.empty()) {
+    // No cloud setting: a sovereign cloud's login host in AZURE_AUTHORITY_HOST
+    // (as the Azure SDKs are configured) picks that cloud's API hosts too.
+    Setting authority = setting(profile, env, "AZURE_AUTHORITY_HOST", "authority_host");
+    if (!authority.source.empty()) {
+      auto url = normalize_endpoint_url(authority.value, authority.source);
+      if (url) {
+        if (const CloudInfo* c = cloud_of_authority(*url)) cloud_name = std::string(c->name);
+      }
+    }
+  }
+  auto base = cloud_endpoints(cloud_name);
   if (!base) {
     return make_error(ErrorCode::kConfig, fmt::format("{}: {}", cloud.source, base.error().message));
   }

@@ -7,7 +7,10 @@
 //   Resource Manager  AZURE_RESOURCE_MANAGER_ENDPOINT / profile resource_manager_endpoint
 // Every URL must be https://, except plain http:// to a loopback host; a bare
 // host gets https://. The cloud setting also accepts the SDK/CLI names
-// (AzureCloud, AzureUSGovernment, AzureChinaCloud; any case).
+// (AzureCloud, AzureUSGovernment, AzureChinaCloud; any case). Without a
+// cloud setting, AZURE_AUTHORITY_HOST set to a sovereign cloud's login host
+// (login.microsoftonline.us, login.chinacloudapi.cn) selects that cloud, so
+// the one variable the Azure SDKs use moves the API hosts too.
 // Token scopes follow the cloud's audience, not an overridden host: a private
 // link or a loopback simulator still asks Entra ID for the real API's token.
 // For another cloud (Azure Stack, a new sovereign cloud) the audiences can be

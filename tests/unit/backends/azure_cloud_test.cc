@@ -80,6 +80,24 @@ TEST(AzureCloud, AudiencesCanBeSetForAnotherCloud) {
   EXPECT_EQ(e->log_analytics_scope(), "https://la.stack.example/.default");
 }
 
+TEST(AzureCloud, ASovereignLoginHostSelectsItsCloud) {
+  auto gov = resolve({}, {{"AZURE_AUTHORITY_HOST", "https://login.microsoftonline.us/"}});
+  ASSERT_TRUE(gov.ok()) << gov.error().message;
+  EXPECT_EQ(gov->cloud, "usgovernment");
+  EXPECT_EQ(gov->log_analytics, "https://api.loganalytics.us");
+  auto cn = resolve({{"authority_host", "login.chinacloudapi.cn"}});
+  ASSERT_TRUE(cn.ok()) << cn.error().message;
+  EXPECT_EQ(cn->resource_manager, "https://management.chinacloudapi.cn");
+  // An explicit cloud wins; another login host (a test, a proxy) keeps the public APIs.
+  auto explicit_cloud = resolve({{"cloud", "public"}}, {{"AZURE_AUTHORITY_HOST", "https://login.microsoftonline.us"}});
+  ASSERT_TRUE(explicit_cloud.ok());
+  EXPECT_EQ(explicit_cloud->log_analytics, "https://api.loganalytics.io");
+  EXPECT_EQ(explicit_cloud->authority_host, "https://login.microsoftonline.us");
+  auto sim = resolve({}, {{"AZURE_AUTHORITY_HOST", "http://127.0.0.1:9"}});
+  ASSERT_TRUE(sim.ok());
+  EXPECT_EQ(sim->cloud, "public");
+}
+
 TEST(AzureCloud, BareHostGetsHttps) {
   auto e = resolve({}, {{"AZURE_AUTHORITY_HOST", "login.microsoftonline.us"}});
   ASSERT_TRUE(e.ok()) << e.error().message;

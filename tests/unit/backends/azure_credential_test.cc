@@ -366,6 +366,29 @@ TEST(AzureEnvironmentCredential, CertificateAssertionIsASignedJwtEntraAccepts) {
   EXPECT_TRUE(header.contains("x5t"));
 }
 
+TEST(AzureEnvironmentCredential, EncryptedKeyNeedsItsPassword) {
+  const std::string pem = sim::make_test_certificate_pem("locked", "pa55 word");
+  AzureIdentitySimOptions so;
+  so.certificate_pem = sim::certificate_part(pem);
+  AzureIdentitySim sim(so);
+  testing::TempDir dir("azure-cert");
+  const auto file = dir.write_file("locked.pem", pem);
+  ChainSetup s;
+  s.env.insert({{"AZURE_TENANT_ID", so.tenant_id}, {"AZURE_CLIENT_ID", so.client_id},
+                {"AZURE_CLIENT_CERTIFICATE_PATH", file.string()}, {"AZURE_AUTHORITY_HOST", sim.url()}});
+  auto no_password = s.make();
+  ASSERT_FALSE(no_password.ok());
+  EXPECT_TRUE(contains(no_password.error().message, "AZURE_CLIENT_CERTIFICATE_PASSWORD")) << no_password.error().message;
+  s.env["AZURE_CLIENT_CERTIFICATE_PASSWORD"] = "wrong";
+  ASSERT_FALSE(s.make().ok());
+  s.env["AZURE_CLIENT_CERTIFICATE_PASSWORD"] = "pa55 word";
+  auto chain = s.make();
+  ASSERT_TRUE(chain.ok()) << chain.error().message;
+  EXPECT_FALSE(contains(no_password.error().message, "pa55")) << no_password.error().message;
+  auto t = (*chain)->get_token(kLaScope);
+  ASSERT_TRUE(t.ok()) << t.error().message;
+}
+
 TEST(AzureEnvironmentCredential, AnUnregisteredCertificateIsRefused) {
   AzureIdentitySimOptions so;
   so.certificate_pem = sim::certificate_part(sim::make_test_certificate_pem("registered"));
