@@ -86,8 +86,14 @@ std::vector<Token> lex(std::string_view q) {
           std::string raw(q.substr(k + 1, close - k - 1));
           while (!raw.empty() && raw.back() == ' ') raw.pop_back();
           while (!raw.empty() && raw.front() == ' ') raw.erase(raw.begin());
+          // Kusto keeps 100 ns ticks: more than 7 fractional digits is not a datetime.
+          const size_t dot = raw.find('.');
+          size_t digits = 0;
+          while (dot != std::string::npos && dot + 1 + digits < raw.size() &&
+                 std::isdigit(static_cast<unsigned char>(raw[dot + 1 + digits])))
+            ++digits;
           auto parsed = parse_rfc3339(raw);
-          if (!parsed.ok()) throw Failure{syntax_at(q, k + 1, raw)};
+          if (!parsed.ok() || digits > 7) throw Failure{syntax_at(q, k + 1, raw)};
           t.kind = Tok::kDatetime;
           t.time = *parsed;
           i = close + 1;

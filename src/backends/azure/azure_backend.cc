@@ -27,7 +27,14 @@ constexpr size_t kMaxVolumePoints = 10000;
 // or end after the range: the span queries look this much wider.
 constexpr Nanos kTracePad = std::chrono::hours(1);
 
-std::string kql_datetime(Timestamp t) { return "datetime(" + format_rfc3339(t) + ")"; }
+// KQL datetimes are 100 ns ticks: a bound is rounded up to the next tick (the
+// same rows stay in [from, to)) and written with at most 7 fractional digits.
+std::string kql_datetime(Timestamp t) {
+  int64_t ns = to_unix_nanos(t);
+  if (ns % 100 != 0) ns += 100 - ((ns % 100) + 100) % 100;
+  const Timestamp tick = from_unix_nanos(ns);
+  return "datetime(" + format_rfc3339(tick, ns % 1000 == 0 ? -1 : 7) + ")";
+}
 
 std::string kql_time_filter(const TimeRange& r) {
   return "TimeGenerated >= " + kql_datetime(r.from) + " and TimeGenerated < " + kql_datetime(r.to);

@@ -71,7 +71,14 @@ Result<const Table*> table_for(std::string_view rt) {
                         "k8s, container_app, app_service, function");
 }
 
-std::string kql_datetime(Timestamp t) { return "datetime(" + format_rfc3339(t) + ")"; }
+// KQL datetimes are 100 ns ticks: a bound is rounded up to the next tick (the
+// same rows stay in [from, to)) and written with at most 7 fractional digits.
+std::string kql_datetime(Timestamp t) {
+  int64_t ns = to_unix_nanos(t);
+  if (ns % 100 != 0) ns += 100 - ((ns % 100) + 100) % 100;
+  const Timestamp tick = from_unix_nanos(ns);
+  return "datetime(" + format_rfc3339(tick, ns % 1000 == 0 ? -1 : 7) + ")";
+}
 
 // Application Insights SeverityLevel: 0 Verbose, 1 Information, 2 Warning, 3 Error, 4 Critical.
 int app_insights_severity(Level l) {

@@ -118,7 +118,8 @@ TEST(AzureKqlSim, RefusesWhatItDoesNotKnow) {
                         "AppTraces | count", "AppTraces | where Message contains", "AppTraces | where (x == 1",
                         "AppTraces | take ten", "AppTraces | where Message == \"unterminated",
                         "let x = 1; AppTraces", "AppTraces | project-away Message",
-                        "AppTraces | where Message matches regex \"(\"", "AppTraces | where TimeGenerated > now()"}) {
+                        "AppTraces | where Message matches regex \"(\"", "AppTraces | where TimeGenerated > now()",
+                        "AppTraces | where TimeGenerated > datetime(2026-11-23T08:00:00.123456789Z)"}) {
     auto out = run(q);
     EXPECT_TRUE(out.error.has_value()) << q;
   }

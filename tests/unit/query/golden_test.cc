@@ -112,6 +112,15 @@ TEST(Kql, IssueExample) {
             "AppTraces | where AppRoleName == \"payments-api\" | where SeverityLevel >= 3");
 }
 
+TEST(Kql, DatetimesAreTicks) {
+  TranslateContext c = ctx();
+  c.range = {parse_rfc3339("2024-05-19T06:00:00.123456789Z").value(), parse_rfc3339("2024-05-19T07:00:00.5Z").value()};
+  c.filter_only = true;
+  EXPECT_EQ(tr("azure", "*", c),
+            "AppTraces | where TimeGenerated >= datetime(2024-05-19T06:00:00.1234568Z) and TimeGenerated < "
+            "datetime(2024-05-19T07:00:00.500Z) | where AppRoleName == \"payments-api\"");
+}
+
 TEST(Kql, TablesAndColumns) {
   TranslateContext c = ctx();
   c.range = {};
