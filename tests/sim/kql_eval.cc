@@ -949,18 +949,36 @@ Outcome run(const Catalog& catalog, std::string_view query, Timestamp now, std::
                                          q.table, q.table),
                              q.table_pos)};
     }
+    const Table& source = it->second;
     Table current;
-    current.name = it->second.name;
-    current.columns = it->second.columns;
-    const int time_col = it->second.index("TimeGenerated");
-    for (const auto& row : it->second.rows) {
+    current.name = source.name;
+    current.columns = source.columns;
+    // The leading `where`s run on the source rows, so that only matching rows are copied.
+    Evaluator ev(source, now);
+    std::vector<Expr> leading;
+    size_t next = 0;
+    for (; next < q.ops.size() && q.ops[next].kind == Op::kWhere; ++next) {
+      leading.push_back(*q.ops[next].where);
+      ev.resolve(leading.back(), "where");
+    }
+    const int time_col = source.index("TimeGenerated");
+    for (const auto& row : source.rows) {
       if (timespan && time_col >= 0) {
         auto t = std::get_if<Timestamp>(&row[static_cast<size_t>(time_col)]);
         if (!t || !timespan->contains(*t)) continue;
       }
-      current.rows.push_back(row);
+      bool keep = true;
+      for (const auto& p : leading) {
+        Value v = ev.eval(p, row);
+        auto b = std::get_if<bool>(&v);
+        if (!b || !*b) {
+          keep = false;
+          break;
+        }
+      }
+      if (keep) current.rows.push_back(row);
     }
-    for (const auto& o : q.ops) current = apply(current, o, now);
+    for (; next < q.ops.size(); ++next) current = apply(current, q.ops[next], now);
     current.name = "PrimaryResult";
     out.table = std::move(current);
   } catch (const Failure& f) {

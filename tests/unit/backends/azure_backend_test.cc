@@ -141,6 +141,19 @@ TEST(AzureBackendLogs, FiltersPhrasesAndAttributes) {
   auto none = b->query_logs(logs_query(scenario::kPaymentsApi, 10, "\"no such line \\\" | take 1\""));
   ASSERT_TRUE(none.ok()) << none.error().message;
   EXPECT_TRUE(none->empty());
+
+  // A hostile service name stays a string literal: nothing matches, nothing is added to the query.
+  for (const char* service : {"payments-api\" or true or \"", "x\\\" | take 1 //", "a\nb"}) {
+    auto r = b->query_logs(logs_query(service, 10));
+    ASSERT_TRUE(r.ok()) << service << ": " << r.error().message;
+    EXPECT_TRUE(r->empty()) << service;
+    TraceQuery tq;
+    tq.service = service;
+    tq.range = the_scenario().range;
+    auto t = b->get_traces(tq);
+    ASSERT_TRUE(t.ok()) << service << ": " << t.error().message;
+    EXPECT_TRUE(t->empty()) << service;
+  }
 }
 
 TEST(AzureBackendLogs, TheIssuesQueryAndTimespan) {
