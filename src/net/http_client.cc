@@ -1,16 +1,14 @@
 #include "net/http_client.h"
 
-#include <curl/curl.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <memory>
-#include <mutex>
 #include <thread>
 
 #include "core/json.h"
 #include "core/time.h"
 #include "core/strings.h"
+#include "net/curl_library.h"
 
 namespace tinkr::net {
 namespace {
@@ -21,44 +19,42 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-void global_init() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
-
 // One easy handle per thread, reset between calls, so that connections are
 // reused; a nested call on the same thread (from a stream callback) gets its own.
 struct ThreadHandle {
+  const CurlLibrary* curl = nullptr;
   CURL* handle = nullptr;
   bool busy = false;
   ~ThreadHandle() {
-    if (handle) curl_easy_cleanup(handle);
+    if (handle) curl->easy_cleanup(handle);
   }
 };
 
 class HandleLease {
  public:
-  HandleLease() {
+  explicit HandleLease(const CurlLibrary& curl) : curl_(curl) {
     thread_local ThreadHandle cached;
     if (!cached.busy) {
-      if (!cached.handle) cached.handle = curl_easy_init();
-      else curl_easy_reset(cached.handle);
+      cached.curl = &curl;
+      if (!cached.handle) cached.handle = curl.easy_init();
+      else curl.easy_reset(cached.handle);
       cached.busy = true;
       slot_ = &cached;
       handle_ = cached.handle;
     } else {
-      handle_ = curl_easy_init();
+      handle_ = curl.easy_init();
     }
   }
   ~HandleLease() {
     if (slot_) slot_->busy = false;
-    else if (handle_) curl_easy_cleanup(handle_);
+    else if (handle_) curl_.easy_cleanup(handle_);
   }
   HandleLease(const HandleLease&) = delete;
   HandleLease& operator=(const HandleLease&) = delete;
   CURL* get() const { return handle_; }
 
  private:
+  const CurlLibrary& curl_;
   ThreadHandle* slot_ = nullptr;
   CURL* handle_ = nullptr;
 };
@@ -67,17 +63,21 @@ struct UrlParts {
   std::string scheme, host, port, path;
 };
 
+// nullopt when the URL does not parse, or libcurl cannot be loaded.
 std::optional<UrlParts> parse_url(std::string_view url) {
-  std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> u(curl_url(), curl_url_cleanup);
+  auto loaded = curl_library();
+  if (!loaded.ok()) return std::nullopt;
+  const CurlLibrary& curl = **loaded;
+  std::unique_ptr<CURLU, decltype(curl.url_cleanup)> u(curl.url(), curl.url_cleanup);
   if (!u) return std::nullopt;
   const std::string text(url);
-  if (curl_url_set(u.get(), CURLUPART_URL, text.c_str(), CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK) return std::nullopt;
+  if (curl.url_set(u.get(), CURLUPART_URL, text.c_str(), CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK) return std::nullopt;
   UrlParts parts;
   auto get = [&](CURLUPart part, std::string& out) {
     char* value = nullptr;
-    if (curl_url_get(u.get(), part, &value, 0) == CURLUE_OK && value) {
+    if (curl.url_get(u.get(), part, &value, 0) == CURLUE_OK && value) {
       out = value;
-      curl_free(value);
+      curl.free(value);
     }
   };
   get(CURLUPART_SCHEME, parts.scheme);
@@ -96,6 +96,7 @@ struct Transfer {
   bool stopped_by_callback = false;
   size_t bytes_received = 0;
   CURL* handle = nullptr;
+  const CurlLibrary* curl = nullptr;
   SseParser* sse = nullptr;  // set in streaming mode
 };
 
@@ -120,7 +121,7 @@ size_t on_body(char* data, size_t size, size_t count, void* user) {
   t->bytes_received += n;
   if (t->sse) {
     long status = 0;
-    curl_easy_getinfo(t->handle, CURLINFO_RESPONSE_CODE, &status);
+    t->curl->easy_getinfo(t->handle, CURLINFO_RESPONSE_CODE, &status);
     if (status >= 200 && status < 300) {
       if (!t->sse->feed(std::string_view(data, n))) {
         t->stopped_by_callback = true;
@@ -188,7 +189,7 @@ bool retryable_transport(CURLcode code) {
 Error transport_error(CURLcode code, const Transfer& t, const char* errbuf, const HttpClientOptions& options) {
   const HttpRequest& r = *t.request;
   const std::string shown = display_url(r.url);
-  const std::string detail = errbuf[0] ? std::string(errbuf) : std::string(curl_easy_strerror(code));
+  const std::string detail = errbuf[0] ? std::string(errbuf) : std::string(t.curl->easy_strerror(code));
   if (t.cancelled) return make_error(ErrorCode::kCancelled, "request to " + shown + " cancelled");
   if (t.too_large || code == CURLE_FILESIZE_EXCEEDED) {
     const size_t mib = options.max_response_bytes >> 20;
@@ -199,7 +200,7 @@ Error transport_error(CURLcode code, const Transfer& t, const char* errbuf, cons
   switch (code) {
     case CURLE_COULDNT_CONNECT: {
       long os_errno = 0;
-      curl_easy_getinfo(t.handle, CURLINFO_OS_ERRNO, &os_errno);
+      t.curl->easy_getinfo(t.handle, CURLINFO_OS_ERRNO, &os_errno);
       std::string reason = "connection failed";
       if (os_errno == ECONNREFUSED) reason = "connection refused";
       else if (os_errno == EHOSTUNREACH) reason = "host unreachable";
@@ -213,7 +214,7 @@ Error transport_error(CURLcode code, const Transfer& t, const char* errbuf, cons
                                                      (r.config_key.empty() ? ": is the URL right?" : ": check " + r.config_key));
     case CURLE_OPERATION_TIMEDOUT: {
       curl_off_t connect_us = 0;
-      curl_easy_getinfo(t.handle, CURLINFO_CONNECT_TIME_T, &connect_us);
+      t.curl->easy_getinfo(t.handle, CURLINFO_CONNECT_TIME_T, &connect_us);
       if (connect_us == 0 && t.bytes_received == 0) {
         return make_error(ErrorCode::kDeadlineExceeded, "could not connect to " + origin_of(r.url) + " within " +
                                                             seconds_text(r.connect_timeout) + peer_hint(r));
@@ -242,9 +243,10 @@ struct Attempt {
   size_t bytes_received = 0;
 };
 
-Attempt run_once(const HttpClientOptions& options, const HttpRequest& r, Millis timeout, SseParser* sse) {
+Attempt run_once(const CurlLibrary& curl, const HttpClientOptions& options, const HttpRequest& r, Millis timeout,
+                 SseParser* sse) {
   Attempt out;
-  HandleLease lease;
+  HandleLease lease(curl);
   CURL* h = lease.get();
   if (!h) {
     out.result = make_error(ErrorCode::kInternal, "libcurl could not create a handle");
@@ -254,55 +256,56 @@ Attempt run_once(const HttpClientOptions& options, const HttpRequest& r, Millis 
   t.request = &r;
   t.max_bytes = options.max_response_bytes;
   t.handle = h;
+  t.curl = &curl;
   t.sse = sse;
   char errbuf[CURL_ERROR_SIZE] = {0};
 
-  curl_easy_setopt(h, CURLOPT_URL, r.url.c_str());
-  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-  curl_easy_setopt(h, CURLOPT_USERAGENT, options.user_agent.c_str());
-  curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
-  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(r.connect_timeout.count()));
-  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(std::max<int64_t>(0, timeout.count())));
-  curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options.max_response_bytes));
-  curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-  curl_easy_setopt(h, CURLOPT_HEADERDATA, &t);
-  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt(h, CURLOPT_WRITEDATA, &t);
-  curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
-  curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
-  curl_easy_setopt(h, CURLOPT_XFERINFODATA, &t);
-  if (!options.ca_file.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, options.ca_file.c_str());
+  curl.easy_setopt(h, CURLOPT_URL, r.url.c_str());
+  curl.easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl.easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  curl.easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+  curl.easy_setopt(h, CURLOPT_USERAGENT, options.user_agent.c_str());
+  curl.easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
+  curl.easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(r.connect_timeout.count()));
+  curl.easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(std::max<int64_t>(0, timeout.count())));
+  curl.easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options.max_response_bytes));
+  curl.easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+  curl.easy_setopt(h, CURLOPT_HEADERDATA, &t);
+  curl.easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+  curl.easy_setopt(h, CURLOPT_WRITEDATA, &t);
+  curl.easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+  curl.easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
+  curl.easy_setopt(h, CURLOPT_XFERINFODATA, &t);
+  if (!options.ca_file.empty()) curl.easy_setopt(h, CURLOPT_CAINFO, options.ca_file.c_str());
   if (!options.verify_tls) {
-    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
-    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
+    curl.easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
+    curl.easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
   }
 
   if (r.method == "GET") {
-    curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+    curl.easy_setopt(h, CURLOPT_HTTPGET, 1L);
   } else if (r.method == "HEAD") {
-    curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+    curl.easy_setopt(h, CURLOPT_NOBODY, 1L);
   } else {
-    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, r.method.c_str());
+    curl.easy_setopt(h, CURLOPT_CUSTOMREQUEST, r.method.c_str());
   }
   if (!r.body.empty() || r.method == "POST" || r.method == "PUT" || r.method == "PATCH") {
-    curl_easy_setopt(h, CURLOPT_POSTFIELDS, r.body.data());
-    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(r.body.size()));
+    curl.easy_setopt(h, CURLOPT_POSTFIELDS, r.body.data());
+    curl.easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(r.body.size()));
   }
 
   curl_slist* list = nullptr;
   for (const auto& [name, value] : r.headers.items()) {
     const std::string line = value.empty() ? name + ";" : name + ": " + value;
-    list = curl_slist_append(list, line.c_str());
+    list = curl.slist_append(list, line.c_str());
   }
-  if (!r.headers.contains("Expect")) list = curl_slist_append(list, "Expect:");
-  if (sse && !r.headers.contains("Accept")) list = curl_slist_append(list, "Accept: text/event-stream");
-  curl_easy_setopt(h, CURLOPT_HTTPHEADER, list);
+  if (!r.headers.contains("Expect")) list = curl.slist_append(list, "Expect:");
+  if (sse && !r.headers.contains("Accept")) list = curl.slist_append(list, "Accept: text/event-stream");
+  curl.easy_setopt(h, CURLOPT_HTTPHEADER, list);
 
-  const CURLcode code = curl_easy_perform(h);
-  curl_slist_free_all(list);
-  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, nullptr);
+  const CURLcode code = curl.easy_perform(h);
+  curl.slist_free_all(list);
+  curl.easy_setopt(h, CURLOPT_ERRORBUFFER, nullptr);
   out.bytes_received = t.bytes_received;
 
   if (code != CURLE_OK && !(code == CURLE_WRITE_ERROR && t.stopped_by_callback)) {
@@ -311,7 +314,7 @@ Attempt run_once(const HttpClientOptions& options, const HttpRequest& r, Millis 
     return out;
   }
   long status = 0;
-  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+  curl.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
   t.response.status = static_cast<int>(status);
   out.retryable = is_retryable_status(t.response.status);
   out.result = std::move(t.response);
@@ -324,7 +327,7 @@ std::mt19937_64& rng() {
 }
 
 Result<HttpResponse> run_with_retries(const HttpClientOptions& options, const HttpRequest& r, SseParser* sse) {
-  global_init();
+  TINKR_ASSIGN_OR_RETURN(const CurlLibrary* curl, curl_library());
   const auto parts = parse_url(r.url);
   if (!parts || (parts->scheme != "http" && parts->scheme != "https")) {
     return make_error(ErrorCode::kInvalidArgument,
@@ -335,7 +338,7 @@ Result<HttpResponse> run_with_retries(const HttpClientOptions& options, const Ht
   const auto start = std::chrono::steady_clock::now();
   const auto deadline = start + policy.total_deadline;
   for (int attempt = 1;; ++attempt) {
-    Attempt a = run_once(options, r, r.timeout, sse);
+    Attempt a = run_once(*curl, options, r, r.timeout, sse);
     bool retry = a.retryable && attempt < std::max(1, policy.max_attempts);
     if (!a.result.ok() && !policy.retry_connection_errors) retry = false;
     if (a.result.ok() && !policy.retry_statuses) retry = false;

@@ -1,4 +1,5 @@
-// HttpClient: the one way Tinkr makes outgoing HTTP(S) calls (libcurl).
+// HttpClient: the one way Tinkr makes outgoing HTTP(S) calls (libcurl, loaded
+// on the first request: net/curl_library.h).
 //
 // send() returns the peer's answer for every HTTP status (a 404 is a Response,
 // not an Error); an Error means there was no usable answer: the URL was not

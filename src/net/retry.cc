@@ -1,10 +1,10 @@
 #include "net/retry.h"
 
-#include <curl/curl.h>
-
 #include <algorithm>
 #include <charconv>
 #include <string>
+
+#include "net/curl_library.h"
 
 namespace tinkr::net {
 
@@ -36,8 +36,10 @@ std::optional<Millis> parse_retry_after(std::string_view value, Timestamp now) {
     return Millis(seconds * 1000);
   }
   // HTTP-date in any of the three forms of RFC 9110 §5.6.7: libcurl's date parser.
+  auto curl = curl_library();
+  if (!curl.ok()) return std::nullopt;
   const std::string text(value);
-  const time_t when = curl_getdate(text.c_str(), nullptr);
+  const time_t when = (*curl)->getdate(text.c_str(), nullptr);
   if (when == -1) return std::nullopt;
   const auto target = std::chrono::sys_seconds(std::chrono::seconds(when));
   const auto delta = std::chrono::duration_cast<Millis>(target - now);
