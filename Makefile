@@ -7,7 +7,7 @@ BENCH_BUILD?= build-bench
 JOBS       ?= $(shell nproc)
 CMAKE_GEN  := -G Ninja
 
-.PHONY: all deps build test unit asan demo bench fuzz clean
+.PHONY: all deps build test unit asan demo bench fuzz lint format clean
 
 all: build
 
@@ -54,6 +54,16 @@ $(BENCH_BUILD)/build.ninja:
 bench: deps $(BENCH_BUILD)/build.ninja
 	cmake --build $(BENCH_BUILD) -j $(JOBS)
 	scripts/bench $(BENCH_BUILD)
+
+# Style and static checks (scripts/lint): clang-format over every tracked C/C++
+# file, then clang-tidy on the .cc files changed since the merge-base with
+# LINT_BASE (`make lint LINT_BASE=origin/main`), else in the last LINT_COMMITS
+# (5) commits. `make format` rewrites the files with clang-format.
+lint: deps $(BUILD)/build.ninja
+	BUILD=$(BUILD) JOBS=$(JOBS) scripts/lint
+
+format: deps
+	JOBS=$(JOBS) scripts/lint --fix-format
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(BENCH_BUILD) build-fuzz
