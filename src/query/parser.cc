@@ -52,7 +52,7 @@ bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' |
 bool is_word_break(char c) { return is_space(c) || c == '(' || c == ')' || c == '"' || c == ':' || c == '<' || c == '>'; }
 
 Error syntax_error(std::string what, size_t column) {
-  return make_error(ErrorCode::kInvalidArgument, what + " at column " + std::to_string(column));
+  return make_error(ErrorCode::kInvalidArgument, std::move(what) + " at column " + std::to_string(column));
 }
 
 class Lexer {
@@ -542,15 +542,15 @@ CompareOp negate(CompareOp op) {
   return op;
 }
 
-bool is_valid_utf8(std::string_view s) {
+bool is_valid_utf8(std::string_view text) {
   size_t i = 0;
-  while (i < s.size()) {
-    auto c = static_cast<unsigned char>(s[i]);
+  while (i < text.size()) {
+    auto c = static_cast<unsigned char>(text[i]);
     size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-    if (len == 0 || i + len > s.size()) return false;
+    if (len == 0 || i + len > text.size()) return false;
     uint32_t cp = len == 1 ? c : len == 2 ? (c & 0x1F) : len == 3 ? (c & 0x0F) : (c & 0x07);
     for (size_t k = 1; k < len; ++k) {
-      auto cc = static_cast<unsigned char>(s[i + k]);
+      auto cc = static_cast<unsigned char>(text[i + k]);
       if ((cc >> 6) != 0x2) return false;
       cp = (cp << 6) | (cc & 0x3F);
     }
