@@ -59,6 +59,16 @@ struct TraceQuery {
   Attributes tags;  // span attribute filters
 };
 
+// The answer to one OTLP/HTTP export (see backends/local/otlp_http.h for the
+// wire rules): the HTTP status, the JSON body (an Export<Signal>ServiceResponse
+// or a google.rpc.Status) and what was stored.
+struct OtlpExportAnswer {
+  int status = 200;
+  std::string body;
+  size_t stored = 0;    // log lines + metric points + spans
+  size_t rejected = 0;  // malformed records (reported in partialSuccess)
+};
+
 class ObservabilityBackend {
  public:
   virtual ~ObservabilityBackend() = default;
@@ -95,6 +105,19 @@ class ObservabilityBackend {
 
   // Cheap reachability and credential check for `tinkr doctor` and /health.
   virtual Status check() = 0;
+
+  // Pushed telemetry: true for backends that store telemetry themselves (the
+  // embedded `local` store), for which tinkr-server runs its OTLP/HTTP receiver.
+  virtual bool accepts_otlp() const { return false; }
+  // One OTLP/HTTP export (`path` /v1/logs | /v1/metrics | /v1/traces, the
+  // request's Content-Type, the decoded body). Default: 501 with a Status body.
+  // Inline, so that modules linking only this header (analysis tests) need no backend.cc.
+  virtual OtlpExportAnswer export_otlp(std::string_view /*path*/, std::string_view /*content_type*/,
+                                       std::string_view /*body*/) {
+    // google.rpc.Status; 12 = UNIMPLEMENTED.
+    return {501, R"({"code":12,"message":"this backend does not store pushed telemetry: send OTLP to its own collector"})",
+            0, 0};
+  }
 };
 
 }  // namespace tinkr

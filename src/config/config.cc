@@ -330,9 +330,20 @@ Result<Config> parse_config(std::string_view text, std::string_view name, const 
   }
   for (auto&& [k, val] : root) {
     if (k == "server") {
-      TINKR_RETURN_IF_ERROR(read_section(val, "server", v, {"url", "token"}, [&](std::string_view key, std::string s) {
-        (key == "url" ? cfg.server.url : cfg.server.token) = std::move(s);
-      }));
+      // otlp_port is tinkr-server's own (an integer); url and token are the CLI's.
+      if (const toml::table* t = val.as_table(); t && t->get("otlp_port")) {
+        const toml::node& port = *t->get("otlp_port");
+        auto p = port.value<int64_t>();
+        if (!port.is_integer() || !p || *p < 0 || *p > 65535) {
+          return v.error(port, "server.otlp_port", "expected a port number 0..65535 (0: pick a free port)");
+        }
+        cfg.server.otlp_port = static_cast<int>(*p);
+      }
+      TINKR_RETURN_IF_ERROR(read_section(val, "server", v, {"url", "token", "otlp_port"},
+                                         [&](std::string_view key, std::string s) {
+                                           if (key == "url") cfg.server.url = std::move(s);
+                                           else if (key == "token") cfg.server.token = std::move(s);
+                                         }));
     } else if (k == "auth") {
       const toml::table* t = val.as_table();
       if (!t) return v.error(val, "auth", "expected a table");

@@ -74,9 +74,10 @@ struct ApiKeyEntry {
   std::vector<std::string> roles;
 };
 
-struct ServerSection {  // used by the CLI: where the server is
-  std::string url;
+struct ServerSection {
+  std::string url;    // the CLI: where the server is
   std::string token;
+  std::optional<int> otlp_port;  // tinkr-server: the OTLP/HTTP receiver's port (default 4318; 0: any free port)
 };
 
 struct GithubConfig {

@@ -232,7 +232,7 @@ class Session : public std::enable_shared_from_this<Session> {
                                         fmt::format("request body larger than {} bytes", opts().body_limit)));
     }
     if (ec == http::error::header_limit) {
-      ServerResponse r = error_response(make_error(ErrorCode::kInvalidArgument, "request headers too large"));
+      ServerResponse r = own_error(make_error(ErrorCode::kInvalidArgument, "request headers too large"));
       r.status = 431;
       return reject(partial, std::move(r));
     }
@@ -243,7 +243,13 @@ class Session : public std::enable_shared_from_this<Session> {
     close();  // end of stream, timeout, reset, shutdown
   }
 
-  void reject(const ServerRequest& partial, const Error& e) { reject(partial, error_response(e)); }
+  void reject(const ServerRequest& partial, const Error& e) { reject(partial, own_error(e)); }
+  ServerResponse own_error(const Error& e) const {
+    if (!opts().error_body) return error_response(e);
+    ServerResponse r = opts().error_body(e);
+    r.status = http_status(e.code);
+    return r;
+  }
   void reject(const ServerRequest& partial, ServerResponse r) {
     server_->reject(partial, r.status);
     keep_alive_ = false;
@@ -297,9 +303,9 @@ class Session : public std::enable_shared_from_this<Session> {
     try {
       return server_->handler(req);
     } catch (const std::exception& e) {
-      return error_response(make_error(ErrorCode::kInternal, std::string("unhandled exception: ") + e.what()));
+      return own_error(make_error(ErrorCode::kInternal, std::string("unhandled exception: ") + e.what()));
     } catch (...) {
-      return error_response(make_error(ErrorCode::kInternal, "unhandled exception"));
+      return own_error(make_error(ErrorCode::kInternal, "unhandled exception"));
     }
   }
 

@@ -85,6 +85,10 @@ struct HttpServerOptions {
   std::chrono::milliseconds shutdown_grace{30'000};  // stop(): how long in-flight work may take
   // Requests for which this returns true run on the I/O thread (cheap, never blocking).
   std::function<bool(const ServerRequest&)> run_inline;
+  // How the server writes its own error answers (413, 431, 503, 400, 500);
+  // default error_response(). A protocol with its own error body (OTLP's
+  // google.rpc.Status) sets this; the status stays the error code's.
+  std::function<ServerResponse(const Error&)> error_body;
   // Called for every answer the server produces itself without the handler
   // (413, 431, 503 busy, 400 malformed): status and request (may be partial).
   std::function<void(const ServerRequest&, int status)> on_rejected;

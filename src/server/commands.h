@@ -22,6 +22,12 @@ struct StartOptions {
   size_t workers = 16;                              // worker threads (each open SSE stream holds one)
   size_t body_limit = 1024 * 1024;
   std::optional<std::filesystem::path> events_db;   // default <tinkr_home>/events.db
+  // The OTLP/HTTP receiver (server/otlp_receiver.h), on `host`, only for a
+  // backend that accepts pushed telemetry: --otlp-port, else [server]
+  // otlp_port, else 4318 (0: pick a free port). A port given explicitly that
+  // cannot be bound fails the start; the default port being busy only warns.
+  std::optional<int> otlp_port;
+  bool no_otlp = false;
 };
 // Runs until SIGTERM or SIGINT, then shuts down gracefully and returns 0.
 int run_start(const StartOptions& options);

@@ -6,6 +6,12 @@
 namespace tinkr::server {
 namespace {
 
+// The error label of an OTLP export answer (the receiver answers statuses, not Errors).
+std::string_view otlp_error_code(int status) {
+  if (status < 400) return {};
+  return status >= 500 ? "unavailable" : "invalid_argument";
+}
+
 class InstrumentedBackend final : public ObservabilityBackend {
  public:
   InstrumentedBackend(std::unique_ptr<ObservabilityBackend> inner, ServerMetrics& metrics)
@@ -37,6 +43,14 @@ class InstrumentedBackend final : public ObservabilityBackend {
   }
   Status check() override {
     return timed("check", [&] { return inner_->check(); });
+  }
+  bool accepts_otlp() const override { return inner_->accepts_otlp(); }
+  OtlpExportAnswer export_otlp(std::string_view path, std::string_view content_type, std::string_view body) override {
+    auto t0 = std::chrono::steady_clock::now();
+    auto a = inner_->export_otlp(path, content_type, body);
+    metrics_.record_backend_call(inner_->name(), "export_otlp", otlp_error_code(a.status),
+                                 std::chrono::steady_clock::now() - t0);
+    return a;
   }
 
  private:

@@ -26,6 +26,11 @@ int main(int argc, char** argv) {
   start_cmd->add_option("--workers", start.workers, "Worker threads for requests (default 16)")->check(CLI::Range(1, 1024));
   start_cmd->add_option("--body-limit", start.body_limit, "Largest request body in bytes (default 1 MiB)");
   start_cmd->add_option("--events-db", events_db, "SQLite file for change events (default $TINKR_HOME/events.db)");
+  auto* otlp_port = start_cmd->add_option("--otlp-port", "OTLP/HTTP receiver port, local backend only "
+                                                         "(default [server] otlp_port, then 4318; 0 picks a free one)")
+                        ->each([&](const std::string& v) { start.otlp_port = std::stoi(v); })
+                        ->check(CLI::Range(0, 65535));
+  start_cmd->add_flag("--no-otlp", start.no_otlp, "Do not start the OTLP/HTTP receiver")->excludes(otlp_port);
 
   InitOptions init;
   bool yes = false;

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "backends/local/otlp_http.h"
 #include "query/query.h"
 
 namespace tinkr::local {
@@ -184,6 +185,17 @@ Result<Trace> LocalBackend::get_trace(std::string_view trace_id) {
 
 Result<std::vector<std::string>> LocalBackend::list_services(const TimeRange& range) {
   return store_->list_services(range);
+}
+
+OtlpExportAnswer LocalBackend::export_otlp(std::string_view path, std::string_view content_type,
+                                           std::string_view body) {
+  auto r = handle_otlp_http(*store_, path, content_type, body);
+  OtlpExportAnswer a;
+  a.status = r.status;
+  a.body = std::move(r.body);
+  a.stored = r.report.logs + r.report.points + r.report.spans;
+  a.rejected = r.report.rejected;
+  return a;
 }
 
 Status LocalBackend::check() {

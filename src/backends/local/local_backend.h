@@ -34,6 +34,8 @@ class LocalBackend final : public ObservabilityBackend {
   Result<std::vector<std::string>> list_services(const TimeRange& range) override;
   Result<std::string> explain_logs(const LogQuery& q) override;
   Status check() override;
+  bool accepts_otlp() const override { return true; }
+  OtlpExportAnswer export_otlp(std::string_view path, std::string_view content_type, std::string_view body) override;
 
   // The store, for the ingest entry points and the OTLP receiver.
   store::TelemetryStore& store() { return *store_; }

@@ -1,5 +1,8 @@
 #include "backends/local/otlp_http.h"
 
+#include <algorithm>
+#include <cctype>
+
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
@@ -37,12 +40,23 @@ OtlpHttpResponse handle_otlp_http(store::TelemetryStore& store, std::string_view
   } else {
     return status_answer(404, kNotFound, fmt::format("unknown OTLP path {:?}: use /v1/logs, /v1/metrics or /v1/traces", path));
   }
-  std::string_view ct = content_type.substr(0, content_type.find(';'));
-  if (ct == "application/x-protobuf")
-    return status_answer(415, kUnimplemented, "binary protobuf is not supported by the local store: export with "
-                                              "OTEL_EXPORTER_OTLP_PROTOCOL=http/json");
+  std::string ct(content_type.substr(0, content_type.find(';')));
+  while (!ct.empty() && ct.back() == ' ') ct.pop_back();
+  std::transform(ct.begin(), ct.end(), ct.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (ct == "application/x-protobuf" || ct == "application/protobuf")
+    return status_answer(415, kUnimplemented,
+                         "binary protobuf (application/x-protobuf) is not decoded by Tinkr's OTLP receiver: send "
+                         "OTLP/JSON with Content-Type: application/json (SDKs: OTEL_EXPORTER_OTLP_PROTOCOL=http/json; "
+                         "collector otlphttp exporter: encoding: json)");
   if (!ct.empty() && ct != "application/json")
-    return status_answer(415, kInvalidArgument, fmt::format("unsupported Content-Type {:?}: send application/json", ct));
+    return status_answer(415, kInvalidArgument,
+                         fmt::format("unsupported Content-Type {:?}: send OTLP/JSON as application/json", ct));
+  // An export that carries nothing is a success (specification: "Full Success").
+  if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+    OtlpHttpResponse empty;
+    empty.body = "{}";
+    return empty;
+  }
   auto v = parse_json(body, "OTLP request body");
   if (!v) return status_answer(400, kInvalidArgument, v.error().message);
   if (!v->is_object()) return status_answer(400, kInvalidArgument, "an OTLP/JSON request must be a JSON object");
@@ -52,7 +66,9 @@ OtlpHttpResponse handle_otlp_http(store::TelemetryStore& store, std::string_view
   for (const char* other : {"resourceLogs", "resourceMetrics", "resourceSpans"})
     if (std::string_view(other) != top_key && v->as_object().contains(other))
       return status_answer(400, kInvalidArgument, fmt::format("{} sent to {}: wrong path for this signal", other, path));
-  auto report = ingest_text(store, body, format, "request");
+  IngestOptions options;
+  options.default_service = "unknown_service";  // OTel's name for a resource without service.name
+  auto report = ingest_text(store, body, format, "request", options);
   if (!report)
     return status_answer(503, kUnavailable, "the local store could not save the data: " + report.error().message);
   OtlpHttpResponse r;

@@ -1,6 +1,7 @@
 // The OTLP/HTTP receiver's request handlers (JSON encoding) for the paths
-// /v1/logs, /v1/metrics and /v1/traces. The HTTP server (port 4318) is wired
-// elsewhere; these turn a request body into the answer body and status.
+// /v1/logs, /v1/metrics and /v1/traces. tinkr-server's listener (port 4318,
+// server/otlp_receiver.h: auth, gzip, size limit) reaches it through
+// ObservabilityBackend::export_otlp; this turns a decoded body into the answer.
 //
 // Answers follow the OTLP specification (protocol/otlp.md, "OTLP/HTTP
 // Response"): 200 with an Export<Signal>ServiceResponse JSON body — `{}` on
@@ -9,7 +10,9 @@
 // decimal string) when some records were rejected; 400 with a google.rpc.Status
 // JSON body (`{"code":3,"message":…}`) for a body that is not valid OTLP/JSON;
 // 415 for binary protobuf (not supported: send application/json); 404 for an
-// unknown path; 503 (retryable) when the store fails. Thread-safe.
+// unknown path; 503 (retryable) when the store fails. An empty body is a
+// success. Resources without service.name are stored as "unknown_service".
+// Thread-safe.
 #pragma once
 
 #include <string>

@@ -98,6 +98,8 @@ TEST(Config, ErrorsNameFileLineKeyAndExpectation) {
        "auth.api_keys[0].roles: unknown role 'admin'"},
       {"[servr]\nurl = \"x\"\n", "config.toml:1: servr: unknown section"},
       {"[server]\nurl = \"x\"\ntokn = \"y\"\n", "config.toml:3: server.tokn: unknown key"},
+      {"[server]\notlp_port = 70000\n", "config.toml:2: server.otlp_port: expected a port number 0..65535"},
+      {"[server]\notlp_port = \"4318\"\n", "config.toml:2: server.otlp_port: expected a port number"},
       {"[profiles.x]\nbackend = \"local\"\n[profiles.x.notifiers.n]\ntype = \"pager\"\n",
        "config.toml:4: profiles.x.notifiers.n.type: unknown notifier type 'pager'"},
       {"[profiles.a]\nbackend = \"local\"\nactive = true\n[profiles.b]\nbackend = \"local\"\nactive = true\n",
@@ -110,6 +112,16 @@ TEST(Config, ErrorsNameFileLineKeyAndExpectation) {
     EXPECT_EQ(cfg.error().code, ErrorCode::kConfig);
     EXPECT_NE(cfg.error().message.find(c.expect), std::string::npos) << cfg.error().message;
   }
+}
+
+TEST(Config, ServerOtlpPort) {
+  auto cfg = parse_config("[server]\nurl = \"http://127.0.0.1:8000\"\notlp_port = 14318\n", "config.toml", env());
+  ASSERT_TRUE(cfg.ok()) << cfg.error().message;
+  EXPECT_EQ(cfg->server.otlp_port, 14318);
+  EXPECT_EQ(cfg->server.url, "http://127.0.0.1:8000");
+  auto unset = parse_config("[server]\nurl = \"http://x\"\n", "config.toml", env());
+  ASSERT_TRUE(unset.ok());
+  EXPECT_FALSE(unset->server.otlp_port.has_value());
 }
 
 TEST(Config, ApiKeysFromEnvironment) {

@@ -44,12 +44,12 @@ inline Reply http_call(int port, const std::string& method, const std::string& t
     http::request<http::string_body> req(http::string_to_verb(method), target, 11);
     req.set(http::field::host, "127.0.0.1");
     if (!token.empty()) req.set(http::field::authorization, "Bearer " + token);
-    for (auto& [k, v] : extra) req.set(k, v);
     if (!body.empty() || method == "POST") {
-      req.set(http::field::content_type, "application/json");
+      req.set(http::field::content_type, "application/json");  // `extra` may override it
       req.body() = body;
       req.prepare_payload();
     }
+    for (auto& [k, v] : extra) req.set(k, v);
     req.keep_alive(false);
     http::write(sock, req);
     boost::beast::flat_buffer buf;

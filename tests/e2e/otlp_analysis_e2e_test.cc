@@ -1,0 +1,250 @@
+// End to end on the embedded local backend: tinkr-server's OTLP/HTTP receiver
+// (a second port) takes OTLP/JSON exports — hand-made ones and the shared
+// incident scenario written by `tinkr-server scenario` — and the real `tinkr`
+// then sees them through `logs`, `trace` and `metrics`.
+#include <gtest/gtest.h>
+#include <openssl/evp.h>
+#include <zlib.h>
+
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "core/json.h"
+#include "core/time.h"
+#include "net/http_client.h"
+#include "testing/process.h"
+#include "testing/tempdir.h"
+
+namespace tinkr {
+namespace {
+
+using testing::ChildProcess;
+using testing::ProcessOptions;
+using testing::TempDir;
+
+const std::filesystem::path kBin = TINKR_BIN_DIR;
+constexpr const char* kToken = "tk_e2e_otlp_oncall_0123456789abcdef";
+
+std::string sha256_hex(const std::string& text) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(text.data(), text.size(), digest, &len, EVP_sha256(), nullptr);
+  std::string out;
+  for (unsigned int i = 0; i < len; ++i) out += fmt::format("{:02x}", digest[i]);
+  return out;
+}
+
+std::string gzip(std::string_view text) {
+  z_stream zs{};
+  deflateInit2(&zs, Z_BEST_SPEED, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
+  std::string out(deflateBound(&zs, text.size()) + 64, '\0');
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
+  zs.avail_in = static_cast<uInt>(text.size());
+  zs.next_out = reinterpret_cast<Bytef*>(out.data());
+  zs.avail_out = static_cast<uInt>(out.size());
+  deflate(&zs, Z_FINISH);
+  out.resize(zs.total_out);
+  deflateEnd(&zs);
+  return out;
+}
+
+std::string read_file(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+struct CliRun {
+  int exit_code = -1;
+  std::string out, err;
+};
+
+std::string url_from_line(std::string line) {
+  line = line.substr(line.find("http://"));
+  while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
+  return line;
+}
+
+class OtlpAnalysisE2e : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!std::filesystem::exists(kBin / "tinkr-server") || !std::filesystem::exists(kBin / "tinkr")) {
+      GTEST_SKIP() << "tinkr and tinkr-server are not built in " << kBin;
+    }
+    home_ = std::make_unique<TempDir>("e2e-otlp");
+    home_->write_file("config.toml", "[profiles.default]\nbackend = \"local\"\nactive = true\n");
+  }
+
+  ProcessOptions server_options(std::vector<std::string> args) {
+    ProcessOptions o;
+    o.args = std::move(args);
+    o.env["TINKR_HOME"] = home_->path().string();
+    o.env["TINKR_API_KEYS"] = R"([{"hash":")" + sha256_hex(kToken) + R"(","subject":"otto","roles":["oncall"]}])";
+    o.unset_env = {"TINKR_PROFILE", "TINKR_API_TOKEN", "TINKR_SERVER_URL", "TINKR_BACKEND"};
+    return o;
+  }
+
+  void start_server() {
+    std::string error;
+    server_ = ChildProcess::spawn(kBin / "tinkr-server",
+                                  server_options({"start", "--port", "0", "--otlp-port", "0", "--host", "127.0.0.1"}),
+                                  &error);
+    ASSERT_NE(server_, nullptr) << error;
+    auto api = server_->wait_for_stdout_line("listening on ", std::chrono::seconds(30));
+    ASSERT_TRUE(api.has_value()) << "server did not start:\n" << server_->stderr_text();
+    url_ = url_from_line(*api);
+    auto otlp = server_->wait_for_stdout_line("OTLP/HTTP receiver on ", std::chrono::seconds(10));
+    ASSERT_TRUE(otlp.has_value()) << "no OTLP receiver:\n" << server_->stdout_text() << server_->stderr_text();
+    otlp_url_ = url_from_line(*otlp);
+    ASSERT_NE(otlp_url_, url_);
+  }
+
+  net::HttpResponse post_otlp(const std::string& path, std::string body, bool compress = false) {
+    net::HttpClient http;
+    net::HttpRequest req;
+    req.method = "POST";
+    req.url = otlp_url_ + path;
+    req.headers = {{"Content-Type", "application/json"}};
+    if (compress) {
+      req.headers.add("Content-Encoding", "gzip");
+      body = gzip(body);
+    }
+    req.body = std::move(body);
+    auto r = http.send(req);
+    EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
+    return r.ok() ? *r : net::HttpResponse{};
+  }
+
+  CliRun tinkr(std::vector<std::string> args) {
+    ProcessOptions o;
+    o.args = {"--server", url_, "--token", kToken};
+    o.args.insert(o.args.end(), args.begin(), args.end());
+    o.env["TINKR_HOME"] = home_->path().string();
+    o.env["NO_COLOR"] = "1";
+    o.env["COLUMNS"] = "200";
+    o.unset_env = {"TINKR_PROFILE", "TINKR_API_TOKEN", "TINKR_SERVER_URL"};
+    o.stdin_data = "";
+    std::string error;
+    auto child = ChildProcess::spawn(kBin / "tinkr", o, &error);
+    CliRun r;
+    if (!child) {
+      r.err = error;
+      return r;
+    }
+    r.exit_code = child->wait(std::chrono::seconds(120)).value_or(-1);
+    r.out = child->stdout_text();
+    r.err = child->stderr_text();
+    return r;
+  }
+
+  // Writes the shared scenario and exports it to the receiver, as a collector would.
+  void export_scenario() {
+    const auto dir = home_->path() / "scenario";
+    ProcessOptions o = server_options({"scenario", "--out", dir.string()});
+    auto child = ChildProcess::spawn(kBin / "tinkr-server", o);
+    ASSERT_NE(child, nullptr);
+    ASSERT_EQ(child->wait(std::chrono::seconds(120)).value_or(-1), 0) << child->stderr_text();
+    for (const auto& [file, path] : {std::pair{"logs.json", "/v1/logs"}, std::pair{"metrics.json", "/v1/metrics"},
+                                     std::pair{"traces.json", "/v1/traces"}}) {
+      auto r = post_otlp(path, read_file(dir / file), /*compress=*/true);
+      ASSERT_EQ(r.status, 200) << file << ": " << r.body.substr(0, 500);
+      EXPECT_EQ(r.body, "{}") << file << ": " << r.body.substr(0, 500);
+    }
+  }
+
+  std::unique_ptr<TempDir> home_;
+  std::unique_ptr<ChildProcess> server_;
+  std::string url_, otlp_url_;
+};
+
+TEST_F(OtlpAnalysisE2e, ExportedLogsTracesAndMetricsAreReadBackByTheCli) {
+  start_server();
+  const int64_t t = to_unix_nanos(now() - std::chrono::minutes(2));
+  const std::string resource =
+      R"({"attributes":[{"key":"service.name","value":{"stringValue":"otlp-e2e"}}]})";
+  auto logs = post_otlp("/v1/logs", fmt::format(
+      R"({{"resourceLogs":[{{"resource":{},"scopeLogs":[{{"logRecords":[{{"timeUnixNano":"{}","severityNumber":17,"body":{{"stringValue":"ledger write refused: disk quota exceeded"}}}}]}}]}}]}})",
+      resource, t));
+  EXPECT_EQ(logs.status, 200) << logs.body;
+  auto traces = post_otlp("/v1/traces", fmt::format(
+      R"({{"resourceSpans":[{{"resource":{},"scopeSpans":[{{"spans":[{{"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"b7ad6b7169203331","name":"POST /ledger","kind":2,"startTimeUnixNano":"{}","endTimeUnixNano":"{}","status":{{"code":2,"message":"quota"}}}}]}}]}}]}})",
+      resource, t, t + 1'500'000'000), /*compress=*/true);
+  EXPECT_EQ(traces.status, 200) << traces.body;
+  auto metrics = post_otlp("/v1/metrics", fmt::format(
+      R"({{"resourceMetrics":[{{"resource":{},"scopeMetrics":[{{"metrics":[{{"name":"ledger_queue_depth","unit":"1","gauge":{{"dataPoints":[{{"timeUnixNano":"{}","asInt":"42"}}]}}}}]}}]}}]}})",
+      resource, t));
+  EXPECT_EQ(metrics.status, 200) << metrics.body;
+  auto protobuf = [&] {
+    net::HttpClient http;
+    net::HttpRequest req;
+    req.method = "POST";
+    req.url = otlp_url_ + "/v1/logs";
+    req.headers = {{"Content-Type", "application/x-protobuf"}};
+    req.body = std::string("\x0a\x00", 2);
+    return http.send(req);
+  }();
+  ASSERT_TRUE(protobuf.ok());
+  EXPECT_EQ(protobuf->status, 415) << protobuf->body;
+
+  CliRun l = tinkr({"logs", "otlp-e2e", "--since", "10m"});
+  EXPECT_EQ(l.exit_code, 0) << l.err;
+  EXPECT_NE(l.out.find("ledger write refused: disk quota exceeded"), std::string::npos) << l.out;
+  EXPECT_NE(l.out.find("ERROR"), std::string::npos) << l.out;
+
+  CliRun tr = tinkr({"trace", "otlp-e2e", "--since", "10m"});
+  EXPECT_EQ(tr.exit_code, 0) << tr.err;
+  EXPECT_NE(tr.out.find("0af7651916cd43dd8448eb211c80319c"), std::string::npos) << tr.out;
+  EXPECT_NE(tr.out.find("POST /ledger"), std::string::npos) << tr.out;
+
+  CliRun m = tinkr({"metrics", "otlp-e2e", "-m", "ledger_queue_depth", "--since", "10m"});
+  EXPECT_EQ(m.exit_code, 0) << m.err;
+  EXPECT_NE(m.out.find("42"), std::string::npos) << m.out;
+}
+
+TEST_F(OtlpAnalysisE2e, NoOtlpFlagAndBusyDefaultPortAreLogged) {
+  std::string error;
+  auto server = ChildProcess::spawn(kBin / "tinkr-server", server_options({"start", "--port", "0", "--no-otlp"}), &error);
+  ASSERT_NE(server, nullptr) << error;
+  ASSERT_TRUE(server->wait_for_stdout_line("listening on ", std::chrono::seconds(30)).has_value())
+      << server->stderr_text();
+  EXPECT_TRUE(server->wait_for_stderr_line("OTLP/HTTP receiver not started: --no-otlp").has_value())
+      << server->stderr_text();
+  EXPECT_EQ(server->stdout_text().find("OTLP/HTTP receiver on"), std::string::npos) << server->stdout_text();
+}
+
+TEST_F(OtlpAnalysisE2e, BackendsThatDoNotStoreTelemetryGetNoReceiver) {
+  home_->write_file("config.toml",
+                    "[profiles.default]\nbackend = \"grafana\"\nactive = true\nloki_url = \"http://127.0.0.1:9\"\n");
+  std::string error;
+  auto server = ChildProcess::spawn(kBin / "tinkr-server", server_options({"start", "--port", "0", "--otlp-port", "0"}),
+                                    &error);
+  ASSERT_NE(server, nullptr) << error;
+  ASSERT_TRUE(server->wait_for_stdout_line("listening on ", std::chrono::seconds(30)).has_value())
+      << server->stderr_text();
+  auto line = server->wait_for_stderr_line("OTLP/HTTP receiver not started");
+  ASSERT_TRUE(line.has_value()) << server->stderr_text();
+  EXPECT_NE(line->find("grafana"), std::string::npos) << *line;
+  EXPECT_EQ(server->stdout_text().find("OTLP/HTTP receiver on"), std::string::npos) << server->stdout_text();
+}
+
+TEST_F(OtlpAnalysisE2e, AnExplicitPortThatIsTakenFailsTheStart) {
+  start_server();
+  const std::string taken = otlp_url_.substr(otlp_url_.rfind(':') + 1);
+  auto second = ChildProcess::spawn(kBin / "tinkr-server", server_options({"start", "--port", "0", "--otlp-port", taken}));
+  ASSERT_NE(second, nullptr);
+  auto code = second->wait(std::chrono::seconds(30));
+  ASSERT_TRUE(code.has_value()) << second->stdout_text();
+  EXPECT_EQ(*code, 1);
+  EXPECT_NE(second->stderr_text().find("OTLP/HTTP receiver could not start"), std::string::npos)
+      << second->stderr_text();
+  EXPECT_NE(second->stderr_text().find("--otlp-port"), std::string::npos) << second->stderr_text();
+}
+
+}  // namespace
+}  // namespace tinkr
