@@ -103,7 +103,8 @@ Result<SloReport> compute_slo(const SloInput& in) {
         b.time_to_exhaustion = std::chrono::duration_cast<Nanos>(
             std::chrono::duration<double, std::nano>(left * static_cast<double>(in.window.count()) / b.burn_rate));
       }
-      b.status = b.burn_rate >= 6.0 * scale ? "critical" : b.burn_rate > 1.0 ? "warning" : "ok";
+      // A burn rate under 1 leaves budget at the end of the window: never critical, whatever the scaling.
+      b.status = b.burn_rate >= std::max(1.0, 6.0 * scale) ? "critical" : b.burn_rate > 1.0 ? "warning" : "ok";
     }
     r.burn_rates.push_back(b);
   }
@@ -126,14 +127,14 @@ Result<SloReport> compute_slo(const SloInput& in) {
     a.severity = p.severity;
     a.long_window = p.long_w;
     a.short_window = p.short_w;
-    a.threshold = p.threshold * scale;
+    a.threshold = std::max(1.0, p.threshold * scale);  // scaled, but never below 1 (see the status above)
     a.long_burn = burn_of(p.long_w);
     a.short_burn = burn_of(p.short_w);
     a.firing = a.long_burn >= a.threshold && a.short_burn >= a.threshold;
     r.alerts.push_back(a);
   }
   if (scale != 1.0)
-    r.notes.push_back(fmt::format("burn-rate alert thresholds scaled by {:.3g} for a {} window (workbook values are for 30d)",
+    r.notes.push_back(fmt::format("burn-rate alert thresholds scaled by {:.3g} for a {} window (workbook values are for 30d), never below 1×",
                                   scale, span_text(in.window)));
 
   if (r.status.empty()) {

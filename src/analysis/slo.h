@@ -3,7 +3,8 @@
 // rates over 5m…72h with the time to exhaustion at each rate, and the
 // multi-window burn-rate alerts of the Google SRE workbook (page: 1h & 5m at
 // 14.4, 6h & 30m at 6; ticket: 24h & 2h at 3, 72h & 6h at 1 — thresholds for a
-// 30-day window, scaled linearly for other windows).
+// 30-day window, scaled linearly for other windows but never below 1: a burn
+// rate under 1 cannot exhaust the budget within the window).
 //
 // availability = (requests - errors) / requests; burn rate = error ratio /
 // (1 - target). Zero traffic gives no availability (stated, budget untouched);

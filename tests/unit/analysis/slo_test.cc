@@ -95,6 +95,25 @@ TEST(Slo, WindowLongerThanRetentionIsStated) {
   EXPECT_NEAR(r->alerts[0].threshold, 14.4 * 3, 1e-9);
 }
 
+TEST(Slo, ShortWindowThresholdsNeverGoBelowOne) {
+  // 2h window at 99%: 0.2% errors burns at 0.2×, which leaves 80% of the budget at the end of the window.
+  SloInput in = steady(0.84, 0.84);  // 420 requests an hour
+  in.target_percent = 99.0;
+  in.window = hours(2);
+  auto r = compute_slo(in);
+  ASSERT_TRUE(r.ok());
+  for (const auto& b : r->burn_rates) {
+    if (b.has_traffic) {
+      EXPECT_EQ(b.status, "ok") << format_duration(b.window) << " burn " << b.burn_rate;
+    }
+  }
+  for (const auto& a : r->alerts) {
+    EXPECT_GE(a.threshold, 1.0);
+    EXPECT_FALSE(a.firing) << a.severity << " " << format_duration(a.long_window);
+  }
+  EXPECT_EQ(r->status, "ok");
+}
+
 TEST(Slo, InvalidTargetIsAnError) {
   SloInput in;
   in.target_percent = 100;
