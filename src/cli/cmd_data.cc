@@ -1,4 +1,4 @@
-// logs, tail, metrics, trace, anomaly, rca: clients of the server's data routes (docs/api.md).
+// logs, tail, metrics, trace, anomaly, diff, slo, rca: clients of the server's data routes (docs/api.md).
 #include <CLI/CLI.hpp>
 
 #include <atomic>
@@ -8,7 +8,10 @@
 #include <set>
 #include <thread>
 
+#include <fmt/format.h>
+
 #include "cli/context.h"
+#include "cli/render_analysis.h"
 #include "cli/terminal.h"
 #include "core/json.h"
 
@@ -32,6 +35,8 @@ void install_sigint() {
 struct DataFlags {
   std::string service;
   std::optional<std::string> since, from, to, query, resource, metric, severity;
+  std::optional<std::string> baseline, compare, window;  // diff, slo
+  std::optional<double> target;                          // slo
   std::vector<std::string> tags;
   int limit = 50;
   int lines = 0;
@@ -252,6 +257,51 @@ int do_anomaly(Context& ctx, const DataFlags& f) {
   return 0;
 }
 
+// A duration flag checked locally, so that a typo is a usage error before any network call.
+Status check_duration(const std::optional<std::string>& value, std::string_view flag) {
+  if (!value) return ok_status();
+  if (auto d = parse_duration(*value); !d || d->count() <= 0) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      fmt::format("{} wants a duration like 30m, 2h or 7d, got '{}'", flag, *value));
+  }
+  return ok_status();
+}
+
+int do_diff(Context& ctx, const DataFlags& f) {
+  if (auto s = check_duration(f.baseline, "--baseline"); !s) return ctx.fail(s.error());
+  if (auto s = check_duration(f.compare, "--compare"); !s) return ctx.fail(s.error());
+  auto client = ctx.client();
+  if (!client) return ctx.fail(client.error());
+  json::object body{{"service", f.service}};
+  if (f.baseline) body["baseline"] = *f.baseline;
+  if (f.compare) body["compare"] = *f.compare;
+  auto answer = client->post("/api/v1/diff", body);
+  if (!answer) return ctx.fail(answer.error());
+  // One report: --json and -o jsonlines both print it as one JSON line.
+  if (ctx.format() != OutputFormat::kTable) ctx.print_json(*answer);
+  else ctx.out(render_diff(*answer, ctx.style()));
+  return 0;
+}
+
+int do_slo(Context& ctx, const DataFlags& f) {
+  if (f.target && !(*f.target > 0 && *f.target < 100)) {
+    return ctx.fail(make_error(ErrorCode::kInvalidArgument,
+                               fmt::format("--target is a percentage strictly between 0 and 100 (e.g. 99.9), got {}",
+                                           *f.target)));
+  }
+  if (auto s = check_duration(f.window, "--window"); !s) return ctx.fail(s.error());
+  auto client = ctx.client();
+  if (!client) return ctx.fail(client.error());
+  json::object body{{"service", f.service}};
+  if (f.target) body["target"] = *f.target;
+  if (f.window) body["window"] = *f.window;
+  auto answer = client->post("/api/v1/slo", body);
+  if (!answer) return ctx.fail(answer.error());
+  if (ctx.format() != OutputFormat::kTable) ctx.print_json(*answer);
+  else ctx.out(render_slo(*answer, ctx.style()));
+  return 0;
+}
+
 // A spinner on stderr while the next section is being written (TTY only).
 class Spinner {
  public:
@@ -413,6 +463,21 @@ void add_data_commands(CLI::App& app, Context& ctx) {
     auto* cmd = data_command(app, ctx, "anomaly", "Detect anomalies against the service's baseline", f, do_anomaly);
     add_time_flags(cmd, *f, "1h");
     cmd->add_option("--severity", f->severity, "Minimum severity: low, medium, high, critical");
+  }
+  {
+    auto f = std::make_shared<DataFlags>();
+    auto* cmd = data_command(app, ctx, "diff", "Compare metrics and log patterns of two windows (before/after)", f,
+                             do_diff);
+    cmd->add_option("--baseline", f->baseline,
+                    "How far back the baseline window ends: it is as long as --compare and ends this long ago "
+                    "(default 2h)");
+    cmd->add_option("--compare", f->compare, "The recent window to compare: the last D (default 1h)");
+  }
+  {
+    auto f = std::make_shared<DataFlags>();
+    auto* cmd = data_command(app, ctx, "slo", "Availability, error budget and burn rates against a target", f, do_slo);
+    cmd->add_option("--target", f->target, "Objective in percent, e.g. 99.9 (default 99.9)");
+    cmd->add_option("--window", f->window, "Rolling window, e.g. 7d, 30d (default 30d)");
   }
   {
     auto f = std::make_shared<DataFlags>();

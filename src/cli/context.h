@@ -53,7 +53,7 @@ struct Context {
 
 // Each adds its subcommands to `app`.
 void add_setup_commands(CLI::App& app, Context& ctx);    // init, profile, doctor, version
-void add_data_commands(CLI::App& app, Context& ctx);     // logs, tail, metrics, trace, anomaly, rca
+void add_data_commands(CLI::App& app, Context& ctx);     // logs, tail, metrics, trace, anomaly, diff, slo, rca
 void add_offline_commands(CLI::App& app, Context& ctx);  // query translate, patterns
 
 // The whole program: parses argv, runs the command, returns the exit code.

@@ -1,7 +1,7 @@
 // End to end on the embedded local backend: tinkr-server's OTLP/HTTP receiver
 // (a second port) takes OTLP/JSON exports — hand-made ones and the shared
 // incident scenario written by `tinkr-server scenario` — and the real `tinkr`
-// then sees them through `logs`, `trace` and `metrics`.
+// then sees them through `logs`, `trace`, `metrics`, `diff` and `slo`.
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 #include <zlib.h>
@@ -205,6 +205,63 @@ TEST_F(OtlpAnalysisE2e, ExportedLogsTracesAndMetricsAreReadBackByTheCli) {
   CliRun m = tinkr({"metrics", "otlp-e2e", "-m", "ledger_queue_depth", "--since", "10m"});
   EXPECT_EQ(m.exit_code, 0) << m.err;
   EXPECT_NE(m.out.find("42"), std::string::npos) << m.out;
+}
+
+TEST_F(OtlpAnalysisE2e, DiffAndSloOnTheScenarioThroughTheRealServer) {
+  start_server();
+  export_scenario();
+
+  CliRun d = tinkr({"diff", "payments-api", "--baseline", "2h", "--compare", "40m"});
+  ASSERT_EQ(d.exit_code, 0) << d.err;
+  EXPECT_NE(d.out.find("Diff for payments-api"), std::string::npos) << d.out;
+  EXPECT_NE(d.out.find("Baseline: 2h40m–2h ago    Compare: 40m–now"), std::string::npos) << d.out;
+  EXPECT_NE(d.out.find("error_count"), std::string::npos) << d.out;
+  EXPECT_NE(d.out.find("▲"), std::string::npos) << d.out;
+  // The incident's new error pattern is marked '+' with its level.
+  EXPECT_NE(d.out.find("  + [0 → "), std::string::npos) << d.out;
+  EXPECT_NE(d.out.find("fraud-check"), std::string::npos) << d.out;
+
+  CliRun dj = tinkr({"diff", "payments-api", "--compare", "40m", "--json"});
+  ASSERT_EQ(dj.exit_code, 0) << dj.err;
+  auto v = parse_json(dj.out);
+  ASSERT_TRUE(v.ok()) << dj.out;
+  EXPECT_EQ(get_string(*v, "service"), "payments-api");
+  ASSERT_NE(find_field(*v, "metrics"), nullptr);
+  bool error_count_up = false;
+  for (const auto& m : find_field(*v, "metrics")->as_array()) {
+    if (get_string(m, "name") == "error_count") error_count_up = get_string(m, "direction") == "up";
+  }
+  EXPECT_TRUE(error_count_up) << dj.out;
+
+  CliRun s = tinkr({"slo", "payments-api", "--target", "99.9", "--window", "2h"});
+  ASSERT_EQ(s.exit_code, 0) << s.err;
+  EXPECT_NE(s.out.find("SLO Report — payments-api"), std::string::npos) << s.out;
+  EXPECT_NE(s.out.find("Target: 99.9%   Window: 2h"), std::string::npos) << s.out;
+  EXPECT_NE(s.out.find("✗ below the target"), std::string::npos) << s.out;
+  EXPECT_NE(s.out.find("EXHAUSTED"), std::string::npos) << s.out;
+  EXPECT_NE(s.out.find("CRITICAL"), std::string::npos) << s.out;
+  EXPECT_NE(s.out.find("Alerts firing:    page"), std::string::npos) << s.out;
+
+  // The scenario holds 3 hours: a 30-day window says so instead of pretending.
+  CliRun month = tinkr({"slo", "payments-api", "-o", "json"});
+  ASSERT_EQ(month.exit_code, 0) << month.err;
+  auto mv = parse_json(month.out);
+  ASSERT_TRUE(mv.ok()) << month.out;
+  EXPECT_EQ(get_string(*mv, "window"), "30d");
+  EXPECT_NE(get_string(*mv, "covered"), "30d") << month.out;
+  CliRun month_text = tinkr({"slo", "payments-api"});
+  EXPECT_NE(month_text.out.find("Data covers:      only the last"), std::string::npos) << month_text.out;
+
+  // A service with no traffic at all.
+  CliRun none = tinkr({"slo", "no-such-service", "--window", "1h"});
+  ASSERT_EQ(none.exit_code, 0) << none.err;
+  EXPECT_NE(none.out.find("no requests in the window"), std::string::npos) << none.out;
+
+  CliRun bad = tinkr({"slo", "payments-api", "--target", "120"});
+  EXPECT_EQ(bad.exit_code, 2) << bad.out << bad.err;
+  EXPECT_NE(bad.err.find("--target"), std::string::npos) << bad.err;
+  CliRun bad_window = tinkr({"diff", "payments-api", "--compare", "soon"});
+  EXPECT_EQ(bad_window.exit_code, 2) << bad_window.err;
 }
 
 TEST_F(OtlpAnalysisE2e, NoOtlpFlagAndBusyDefaultPortAreLogged) {
