@@ -262,7 +262,10 @@ Result<AnomalyReport> run_anomaly_detection(ObservabilityBackend& backend, const
   std::vector<std::pair<std::string, bool>> metrics;
   for (const auto& m : opt.metrics) metrics.emplace_back(m, false);
   for (const auto& m : opt.saturation_metrics) metrics.emplace_back(m, true);
-  for (const auto& [alias, saturation] : metrics) {
+  for (const auto& metric : metrics) {
+    // Plain names, not a structured binding: clang before 16 (clang-tidy) cannot capture those in a lambda.
+    const std::string& alias = metric.first;
+    const bool saturation = metric.second;
     auto series = fetch_history(plan, alias, [&](const TimeRange& r) {
       MetricQuery mq;
       mq.service = q.service;
