@@ -258,6 +258,24 @@ TEST(ServerTest, TailStreamsNewLinesOnceEach) {
   // The client has gone; the server notices and frees the worker (stop() below must not hang).
 }
 
+TEST(ServerTest, TailFromResumesAfterTheClientsOwnHistory) {
+  // The CLI showed history up to `from`; lines written after it, before the
+  // stream opened, must still come (the one at `from` itself comes again).
+  auto s = start();
+  Timestamp t0 = now() - std::chrono::seconds(30);
+  s.backend->add_log(line("api", t0, "shown-1"));
+  s.backend->add_log(line("api", t0 + std::chrono::seconds(1), "shown-2"));
+  s.backend->add_log(line("api", t0 + std::chrono::seconds(2), "written-meanwhile"));
+  const std::string body = R"({"service":"api","lines":0,"poll_seconds":0.1,"from":")" +
+                           format_rfc3339(t0 + std::chrono::seconds(1), 9) + R"("})";
+  std::string got = testing::stream_until(s.port(), "/api/v1/tail", body, kViewer, [](const std::string& text) {
+    return count_of(text, "keep-alive") >= 2;
+  });
+  EXPECT_EQ(count_of(got, "shown-1"), 0u) << got;
+  EXPECT_EQ(count_of(got, "shown-2"), 1u) << got;
+  EXPECT_EQ(count_of(got, "written-meanwhile"), 1u) << got;
+}
+
 TEST(ServerTest, GracefulStopFinishesInFlightRequests) {
   auto s = start();
   s.backend->add_log(line("api", now() - std::chrono::seconds(5), "slow"));
