@@ -61,7 +61,8 @@ TinkrServer::TinkrServer(std::string_view config_toml, std::map<std::string, std
       return;
     }
   }
-  o.args = {"start", "--port", "0", "--host", "127.0.0.1"};
+  // No OTLP receiver: it would take the fixed port 4318 (tests use free ports only).
+  o.args = {"start", "--port", "0", "--host", "127.0.0.1", "--no-otlp"};
   process_ = ChildProcess::spawn(kBinDir / "tinkr-server", o, &error_);
   if (!process_) return;
   auto line = process_->wait_for_stdout_line("listening on ", std::chrono::seconds(30));
