@@ -21,13 +21,20 @@ namespace {
 
 enum class Tok { kEnd, kLParen, kRParen, kColon, kCmp, kWord, kPhrase, kAnd, kOr, kNot, kStar };
 
+// A token's text is a view into the query when it needs no unescaping (the
+// common case, no allocation) and otherwise lives in `unescaped`.
 struct Token {
   Tok kind = Tok::kEnd;
-  std::string text;     // word / phrase value (unescaped), operator text
   size_t column = 1;    // 1-based, in bytes
   size_t end = 0;       // offset just past the token
   bool glued_colon = false;  // a word immediately followed by ':'
+  bool owned = false;        // the text is `unescaped`, not `raw`
   CompareOp op = CompareOp::kGe;
+  std::string_view raw;      // a slice of the query text
+  std::string unescaped;
+
+  // Word / phrase value (unescaped), operator text.
+  std::string_view text() const { return owned ? std::string_view(unescaped) : raw; }
 };
 
 std::string_view describe(Tok t) {
@@ -59,38 +66,53 @@ class Lexer {
  public:
   explicit Lexer(std::string_view text) : text_(text) {}
 
-  Result<Token> next() {
+  // Reads the next token into `t` (reusing its buffer).
+  Status next(Token& t) {
     while (pos_ < text_.size() && is_space(text_[pos_])) ++pos_;
-    Token t;
+    t.kind = Tok::kEnd;
     t.column = pos_ + 1;
+    t.glued_colon = false;
+    t.owned = false;
     if (pos_ >= text_.size()) {
+      t.raw = {};
       t.end = pos_;
-      return t;
+      return ok_status();
     }
     char c = text_[pos_];
     if (c == '(' || c == ')' || c == ':') {
       t.kind = c == '(' ? Tok::kLParen : c == ')' ? Tok::kRParen : Tok::kColon;
-      t.text = std::string(1, c);
+      t.raw = text_.substr(pos_, 1);
       t.end = ++pos_;
-      return t;
+      return ok_status();
     }
     if (c == '<' || c == '>') {
       bool eq = pos_ + 1 < text_.size() && text_[pos_ + 1] == '=';
       t.kind = Tok::kCmp;
       t.op = c == '<' ? (eq ? CompareOp::kLe : CompareOp::kLt) : (eq ? CompareOp::kGe : CompareOp::kGt);
+      t.raw = compare_op_text(t.op);
       pos_ += eq ? 2 : 1;
-      t.text = std::string(compare_op_text(t.op));
       t.end = pos_;
-      return t;
+      return ok_status();
     }
     if (c == '"') return phrase(t);
-    return word(t);
+    word(t);
+    return ok_status();
   }
 
  private:
-  Result<Token> phrase(Token t) {
+  Status phrase(Token& t) {
     ++pos_;
-    std::string out;
+    size_t start = pos_;
+    // Fast path: no backslash before the closing quote, the value is a slice.
+    while (pos_ < text_.size() && text_[pos_] != '"' && text_[pos_] != '\\') ++pos_;
+    if (pos_ < text_.size() && text_[pos_] == '"') {
+      t.kind = Tok::kPhrase;
+      t.raw = text_.substr(start, pos_ - start);
+      t.end = ++pos_;
+      return ok_status();
+    }
+    std::string& out = t.unescaped;
+    out.assign(text_.substr(start, pos_ - start));
     while (true) {
       if (pos_ >= text_.size()) return syntax_error("unterminated phrase: expected '\"'", pos_ + 1);
       char c = text_[pos_++];
@@ -110,21 +132,35 @@ class Lexer {
       out += c;
     }
     t.kind = Tok::kPhrase;
-    t.text = std::move(out);
+    t.owned = true;
     t.end = pos_;
-    return t;
+    return ok_status();
   }
 
-  Result<Token> word(Token t) {
-    std::string out;
-    bool escaped = false;
+  void word(Token& t) {
+    size_t start = pos_;
+    // Fast path: no backslash, the word is a slice of the query.
+    // (A backslash as the last character is a literal one, like any other character.)
     while (pos_ < text_.size()) {
+      char c = text_[pos_];
+      if ((c == '\\' && pos_ + 1 < text_.size()) || is_word_break(c)) break;
+      ++pos_;
+    }
+    bool escaped = pos_ < text_.size() && text_[pos_] == '\\';
+    if (!escaped) {
+      t.raw = text_.substr(start, pos_ - start);
+      t.owned = false;
+    } else {
+      t.unescaped.assign(text_.substr(start, pos_ - start));
+      t.owned = true;
+    }
+    std::string& out = t.unescaped;
+    while (escaped && pos_ < text_.size()) {
       char c = text_[pos_];
       if (c == '\\' && pos_ + 1 < text_.size()) {
         char e = text_[pos_ + 1];
         out += e == 'n' ? '\n' : e == 't' ? '\t' : e == 'r' ? '\r' : e;
         pos_ += 2;
-        escaped = true;
         continue;
       }
       if (is_word_break(c)) break;
@@ -135,13 +171,14 @@ class Lexer {
     t.glued_colon = pos_ < text_.size() && text_[pos_] == ':';
     t.kind = Tok::kWord;
     if (!escaped) {
-      if (out == "*") t.kind = Tok::kStar;
-      else if (iequals(out, "and")) t.kind = Tok::kAnd;
-      else if (iequals(out, "or")) t.kind = Tok::kOr;
-      else if (iequals(out, "not")) t.kind = Tok::kNot;
+      std::string_view w = t.raw;
+      if (w == "*") t.kind = Tok::kStar;
+      else if (w.size() <= 3) {
+        if (iequals(w, "and")) t.kind = Tok::kAnd;
+        else if (iequals(w, "or")) t.kind = Tok::kOr;
+        else if (iequals(w, "not")) t.kind = Tok::kNot;
+      }
     }
-    t.text = std::move(out);
-    return t;
   }
 
   std::string_view text_;
@@ -150,26 +187,41 @@ class Lexer {
 
 Node make_all() { return Node{}; }
 
-// AND / OR with flattening and `*` simplification.
-Node combine(NodeKind kind, std::vector<Node> parts) {
-  std::vector<Node> flat;
-  for (auto& p : parts) {
-    if (p.kind == kind) {
-      for (auto& c : p.children) flat.push_back(std::move(c));
+// The operands of an n-ary AND / OR, added one by one: nested nodes of the
+// same kind are flattened and `*` simplified (x AND * == x, x OR * == *).
+// An AND/OR with a single operand is that operand.
+class Junction {
+ public:
+  Junction(NodeKind kind, Node first) : kind_(kind) {
+    flat_.reserve(4);
+    add(std::move(first));
+  }
+
+  void add(Node p) {
+    if (p.kind == kind_) {
+      for (auto& c : p.children) flat_.push_back(std::move(c));
     } else if (p.kind == NodeKind::kAll) {
-      if (kind == NodeKind::kOr) return make_all();  // x OR * == *
+      if (kind_ == NodeKind::kOr) absorbed_ = true;  // x OR * == *
       // x AND * == x: drop it
     } else {
-      flat.push_back(std::move(p));
+      flat_.push_back(std::move(p));
     }
   }
-  if (flat.empty()) return make_all();
-  if (flat.size() == 1) return std::move(flat.front());
-  Node n;
-  n.kind = kind;
-  n.children = std::move(flat);
-  return n;
-}
+
+  Node finish() && {
+    if (absorbed_ || flat_.empty()) return make_all();
+    if (flat_.size() == 1) return std::move(flat_.front());
+    Node n;
+    n.kind = kind_;
+    n.children = std::move(flat_);
+    return n;
+  }
+
+ private:
+  NodeKind kind_;
+  std::vector<Node> flat_;
+  bool absorbed_ = false;
+};
 
 Node make_not(Node inner) {
   if (inner.kind == NodeKind::kNot) return std::move(inner.children.front());  // NOT NOT x == x
@@ -177,6 +229,19 @@ Node make_not(Node inner) {
   n.kind = NodeKind::kNot;
   n.children.push_back(std::move(inner));
   return n;
+}
+
+// n = NOT n, with NOT NOT x == x.
+void negate_in_place(Node& n) {
+  if (n.kind == NodeKind::kNot) {
+    Node inner = std::move(n.children.front());
+    n = std::move(inner);
+    return;
+  }
+  Node wrapped;
+  wrapped.kind = NodeKind::kNot;
+  wrapped.children.push_back(std::move(n));
+  n = std::move(wrapped);
 }
 
 bool parse_number(std::string_view s, double& out) {
@@ -204,29 +269,26 @@ bool parse_number(std::string_view s, double& out) {
   return r.ec == std::errc() && std::isfinite(out);
 }
 
+// Each rule parses into `out` (no Node is moved up through the recursion)
+// and returns an error or ok.
 class Parser {
  public:
   explicit Parser(std::string_view text) : lexer_(text) {}
 
-  Result<Node> run() {
+  Status run(Node& out) {
     TINKR_RETURN_IF_ERROR(advance());
-    if (tok_.kind == Tok::kEnd) return make_all();  // empty text is `*`
-    TINKR_ASSIGN_OR_RETURN(Node n, parse_or(0));
+    if (tok_.kind == Tok::kEnd) return ok_status();  // empty text is `*`
+    TINKR_RETURN_IF_ERROR(parse_or(0, out));
     if (tok_.kind != Tok::kEnd) {
       if (tok_.kind == Tok::kRParen) return syntax_error("unexpected ')'", tok_.column);
       return syntax_error("expected AND, OR or end of query but found " + std::string(describe(tok_.kind)),
                           tok_.column);
     }
-    return n;
+    return ok_status();
   }
 
  private:
-  Status advance() {
-    auto t = lexer_.next();
-    if (!t.ok()) return t.error();
-    tok_ = std::move(t).value();
-    return ok_status();
-  }
+  Status advance() { return lexer_.next(tok_); }
 
   bool starts_unary() const {
     switch (tok_.kind) {
@@ -235,79 +297,85 @@ class Parser {
     }
   }
 
+  bool starts_group_unary() const {
+    return tok_.kind == Tok::kWord || tok_.kind == Tok::kPhrase || tok_.kind == Tok::kNot ||
+           tok_.kind == Tok::kLParen;
+  }
+
   Status check_depth(int depth) const {
     if (depth > kMaxDepth) return syntax_error("query nested too deeply (more than 64 levels)", tok_.column);
     return ok_status();
   }
 
   // ---- top level ----
-  Result<Node> parse_or(int depth) {
-    std::vector<Node> parts;
-    TINKR_ASSIGN_OR_RETURN(Node first, parse_and(depth));
-    parts.push_back(std::move(first));
+  Status parse_or(int depth, Node& out) {
+    TINKR_RETURN_IF_ERROR(parse_and(depth, out));
+    if (tok_.kind != Tok::kOr) return ok_status();  // the common case: no junction to build
+    Junction parts(NodeKind::kOr, std::move(out));
     while (tok_.kind == Tok::kOr) {
       TINKR_RETURN_IF_ERROR(advance());
-      TINKR_ASSIGN_OR_RETURN(Node next, parse_and(depth));
-      parts.push_back(std::move(next));
+      Node next;
+      TINKR_RETURN_IF_ERROR(parse_and(depth, next));
+      parts.add(std::move(next));
     }
-    return combine(NodeKind::kOr, std::move(parts));
+    out = std::move(parts).finish();
+    return ok_status();
   }
 
-  Result<Node> parse_and(int depth) {
-    std::vector<Node> parts;
-    TINKR_ASSIGN_OR_RETURN(Node first, parse_unary(depth));
-    parts.push_back(std::move(first));
+  Status parse_and(int depth, Node& out) {
+    TINKR_RETURN_IF_ERROR(parse_unary(depth, out));
+    if (tok_.kind != Tok::kAnd && !starts_unary()) return ok_status();
+    Junction parts(NodeKind::kAnd, std::move(out));
     while (true) {
       if (tok_.kind == Tok::kAnd) {
         TINKR_RETURN_IF_ERROR(advance());
       } else if (!starts_unary()) {
         break;
       }
-      TINKR_ASSIGN_OR_RETURN(Node next, parse_unary(depth));
-      parts.push_back(std::move(next));
+      Node next;
+      TINKR_RETURN_IF_ERROR(parse_unary(depth, next));
+      parts.add(std::move(next));
     }
-    return combine(NodeKind::kAnd, std::move(parts));
+    out = std::move(parts).finish();
+    return ok_status();
   }
 
-  Result<Node> parse_unary(int depth) {
+  Status parse_unary(int depth, Node& out) {
     TINKR_RETURN_IF_ERROR(check_depth(depth));
     if (tok_.kind == Tok::kNot) {
       TINKR_RETURN_IF_ERROR(advance());
-      TINKR_ASSIGN_OR_RETURN(Node inner, parse_unary(depth + 1));
-      return make_not(std::move(inner));
+      TINKR_RETURN_IF_ERROR(parse_unary(depth + 1, out));
+      negate_in_place(out);
+      return ok_status();
     }
-    return parse_primary(depth);
+    return parse_primary(depth, out);
   }
 
-  Result<Node> parse_primary(int depth) {
+  Status parse_primary(int depth, Node& out) {
     switch (tok_.kind) {
       case Tok::kLParen: {
         TINKR_RETURN_IF_ERROR(advance());
-        TINKR_ASSIGN_OR_RETURN(Node inner, parse_or(depth + 1));
+        TINKR_RETURN_IF_ERROR(parse_or(depth + 1, out));
         if (tok_.kind != Tok::kRParen) return syntax_error("expected ')'", tok_.column);
-        TINKR_RETURN_IF_ERROR(advance());
-        return inner;
+        return advance();
       }
       case Tok::kStar:
-        TINKR_RETURN_IF_ERROR(advance());
-        return make_all();
+        out.kind = NodeKind::kAll;
+        return advance();
       case Tok::kPhrase: {
-        Node n;
-        n.kind = NodeKind::kText;
-        n.phrase = true;
-        n.value = tok_.text;
-        TINKR_RETURN_IF_ERROR(advance());
-        return n;
+        out.kind = NodeKind::kText;
+        out.phrase = true;
+        out.value = tok_.text();
+        return advance();
       }
       case Tok::kWord: {
-        Token word = tok_;
+        std::swap(word_, tok_);  // keep the word; advance() reuses word_'s old buffer
         TINKR_RETURN_IF_ERROR(advance());
-        if (word.glued_colon && tok_.kind == Tok::kColon) return parse_field(word, depth);
-        if (tok_.kind == Tok::kCmp) return parse_compare(word);
-        Node n;
-        n.kind = NodeKind::kText;
-        n.value = std::move(word.text);
-        return n;
+        if (word_.glued_colon && tok_.kind == Tok::kColon) return parse_field(word_, depth, out);
+        if (tok_.kind == Tok::kCmp) return parse_compare(word_, out);
+        out.kind = NodeKind::kText;
+        out.value = word_.text();
+        return ok_status();
       }
       default:
         return syntax_error("expected a word, a phrase, a field filter, '(' or NOT but found " +
@@ -317,132 +385,134 @@ class Parser {
   }
 
   Result<std::string> field_name(const Token& word) {
-    if (!is_valid_field_name(word.text))
-      return syntax_error("invalid field name '" + word.text +
+    if (!is_valid_field_name(word.text()))
+      return syntax_error("invalid field name '" + std::string(word.text()) +
                               "': expected letters, digits, '_', '.' or '-', starting with a letter or '_'",
                           word.column);
-    return canonical_field(word.text);
+    return canonical_field(word.text());
   }
 
   // ---- field:value, field:(A OR B) ----
-  Result<Node> parse_field(const Token& name_tok, int depth) {
+  Status parse_field(const Token& name_tok, int depth, Node& out) {
     TINKR_ASSIGN_OR_RETURN(std::string name, field_name(name_tok));
     TINKR_RETURN_IF_ERROR(advance());  // past ':'
     if (tok_.kind == Tok::kLParen) {
       TINKR_RETURN_IF_ERROR(advance());
-      TINKR_ASSIGN_OR_RETURN(Node inner, parse_group_or(name, depth + 1));
+      TINKR_RETURN_IF_ERROR(parse_group_or(name, depth + 1, out));
       if (tok_.kind != Tok::kRParen) return syntax_error("expected ')'", tok_.column);
-      TINKR_RETURN_IF_ERROR(advance());
-      return inner;
+      return advance();
     }
-    return parse_value(name);
+    return parse_value(name, out);
   }
 
-  Result<Node> parse_value(const std::string& field) {
+  Status parse_value(const std::string& field, Node& n) {
     if (tok_.kind != Tok::kWord && tok_.kind != Tok::kPhrase && tok_.kind != Tok::kStar &&
         tok_.kind != Tok::kAnd && tok_.kind != Tok::kOr && tok_.kind != Tok::kNot)
       return syntax_error("expected a value after '" + field + ":'", tok_.column);
     if (tok_.kind == Tok::kWord && tok_.glued_colon)
       return syntax_error("expected a value, found another field name (quote values containing ':')",
                           tok_.column);
-    Node n;
     n.kind = NodeKind::kField;
     n.field = field;
     n.phrase = tok_.kind == Tok::kPhrase;
-    n.value = tok_.text;
     if (field == kFieldLevel) {
-      n.level = parse_level(n.value);
+      n.level = parse_level(tok_.text());
       if (n.level == Level::kUnknown)
-        return syntax_error("unknown level '" + n.value + "': expected TRACE, DEBUG, INFO, WARN, ERROR or CRITICAL",
+        return syntax_error("unknown level '" + std::string(tok_.text()) +
+                                "': expected TRACE, DEBUG, INFO, WARN, ERROR or CRITICAL",
                             tok_.column);
-      n.value = std::string(level_name(n.level));
+      n.value = level_name(n.level);
       n.phrase = false;
+    } else {
+      n.value = tok_.text();
     }
-    TINKR_RETURN_IF_ERROR(advance());
-    return n;
+    return advance();
   }
 
-  Result<Node> parse_group_or(const std::string& field, int depth) {
-    std::vector<Node> parts;
-    TINKR_ASSIGN_OR_RETURN(Node first, parse_group_and(field, depth));
-    parts.push_back(std::move(first));
+  Status parse_group_or(const std::string& field, int depth, Node& out) {
+    TINKR_RETURN_IF_ERROR(parse_group_and(field, depth, out));
+    if (tok_.kind != Tok::kOr) return ok_status();
+    Junction parts(NodeKind::kOr, std::move(out));
     while (tok_.kind == Tok::kOr) {
       TINKR_RETURN_IF_ERROR(advance());
-      TINKR_ASSIGN_OR_RETURN(Node next, parse_group_and(field, depth));
-      parts.push_back(std::move(next));
+      Node next;
+      TINKR_RETURN_IF_ERROR(parse_group_and(field, depth, next));
+      parts.add(std::move(next));
     }
-    return combine(NodeKind::kOr, std::move(parts));
+    out = std::move(parts).finish();
+    return ok_status();
   }
 
-  Result<Node> parse_group_and(const std::string& field, int depth) {
-    std::vector<Node> parts;
-    TINKR_ASSIGN_OR_RETURN(Node first, parse_group_unary(field, depth));
-    parts.push_back(std::move(first));
+  Status parse_group_and(const std::string& field, int depth, Node& out) {
+    TINKR_RETURN_IF_ERROR(parse_group_unary(field, depth, out));
+    if (tok_.kind != Tok::kAnd && !starts_group_unary()) return ok_status();
+    Junction parts(NodeKind::kAnd, std::move(out));
     while (true) {
       if (tok_.kind == Tok::kAnd) {
         TINKR_RETURN_IF_ERROR(advance());
-      } else if (tok_.kind != Tok::kWord && tok_.kind != Tok::kPhrase && tok_.kind != Tok::kNot &&
-                 tok_.kind != Tok::kLParen) {
+      } else if (!starts_group_unary()) {
         break;
       }
-      TINKR_ASSIGN_OR_RETURN(Node next, parse_group_unary(field, depth));
-      parts.push_back(std::move(next));
+      Node next;
+      TINKR_RETURN_IF_ERROR(parse_group_unary(field, depth, next));
+      parts.add(std::move(next));
     }
-    return combine(NodeKind::kAnd, std::move(parts));
+    out = std::move(parts).finish();
+    return ok_status();
   }
 
-  Result<Node> parse_group_unary(const std::string& field, int depth) {
+  Status parse_group_unary(const std::string& field, int depth, Node& out) {
     TINKR_RETURN_IF_ERROR(check_depth(depth));
     if (tok_.kind == Tok::kNot) {
       TINKR_RETURN_IF_ERROR(advance());
-      TINKR_ASSIGN_OR_RETURN(Node inner, parse_group_unary(field, depth + 1));
-      return make_not(std::move(inner));
+      TINKR_RETURN_IF_ERROR(parse_group_unary(field, depth + 1, out));
+      negate_in_place(out);
+      return ok_status();
     }
     if (tok_.kind == Tok::kLParen) {
       TINKR_RETURN_IF_ERROR(advance());
-      TINKR_ASSIGN_OR_RETURN(Node inner, parse_group_or(field, depth + 1));
+      TINKR_RETURN_IF_ERROR(parse_group_or(field, depth + 1, out));
       if (tok_.kind != Tok::kRParen) return syntax_error("expected ')'", tok_.column);
-      TINKR_RETURN_IF_ERROR(advance());
-      return inner;
+      return advance();
     }
     if (tok_.kind != Tok::kWord && tok_.kind != Tok::kPhrase)
       return syntax_error("expected a value for '" + field + "' but found " + std::string(describe(tok_.kind)),
                           tok_.column);
-    return parse_value(field);
+    return parse_value(field, out);
   }
 
   // ---- status>=500, level>=WARN ----
-  Result<Node> parse_compare(const Token& name_tok) {
+  Status parse_compare(const Token& name_tok, Node& n) {
     TINKR_ASSIGN_OR_RETURN(std::string name, field_name(name_tok));
     CompareOp op = tok_.op;
     TINKR_RETURN_IF_ERROR(advance());
     if (tok_.kind != Tok::kWord && tok_.kind != Tok::kPhrase)
       return syntax_error(std::string("expected a number after '") + std::string(compare_op_text(op)) + "'",
                           tok_.column);
-    Node n;
     n.kind = NodeKind::kCompare;
-    n.field = name;
     n.op = op;
     if (name == kFieldLevel) {
-      n.level = parse_level(tok_.text);
+      n.level = parse_level(tok_.text());
       if (n.level == Level::kUnknown)
-        return syntax_error("unknown level '" + tok_.text + "': expected TRACE, DEBUG, INFO, WARN, ERROR or CRITICAL",
+        return syntax_error("unknown level '" + std::string(tok_.text()) +
+                                "': expected TRACE, DEBUG, INFO, WARN, ERROR or CRITICAL",
                             tok_.column);
-      n.value = std::string(level_name(n.level));
+      n.value = level_name(n.level);
       if ((op == CompareOp::kLt && n.level == Level::kTrace) || (op == CompareOp::kGt && n.level == Level::kCritical))
         return syntax_error("level" + std::string(compare_op_text(op)) + n.value + " matches nothing", tok_.column);
     } else {
-      if (tok_.kind != Tok::kWord || !parse_number(tok_.text, n.number))
+      if (tok_.kind != Tok::kWord || !parse_number(tok_.text(), n.number))
         return syntax_error("expected a number after '" + name + std::string(compare_op_text(op)) + "'",
                             tok_.column);
-      n.value = tok_.text;
+      n.value = tok_.text();
     }
-    TINKR_RETURN_IF_ERROR(advance());
-    return n;
+    n.field = std::move(name);
+    return advance();
   }
 
   Lexer lexer_;
   Token tok_;
+  Token word_;  // a word whose meaning depends on the token after it
 };
 
 // ---- printing ----
@@ -572,21 +642,26 @@ bool is_valid_field_name(std::string_view name) {
 }
 
 std::string canonical_field(std::string_view name) {
-  std::string lower(name);
-  for (char& c : lower)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  if (lower == "level" || lower == "lvl" || lower == "severity") return std::string(kFieldLevel);
-  if (lower == "service" || lower == "svc" || lower == "app") return std::string(kFieldService);
-  if (lower == "message" || lower == "msg") return std::string(kFieldMessage);
-  if (lower == "trace_id" || lower == "trace") return std::string(kFieldTraceId);
-  if (lower == "span_id" || lower == "span") return std::string(kFieldSpanId);
+  struct Alias {
+    std::string_view name, canonical;
+  };
+  static constexpr Alias kAliases[] = {
+      {"level", kFieldLevel},     {"lvl", kFieldLevel},       {"severity", kFieldLevel},
+      {"service", kFieldService}, {"svc", kFieldService},     {"app", kFieldService},
+      {"message", kFieldMessage}, {"msg", kFieldMessage},     {"trace_id", kFieldTraceId},
+      {"trace", kFieldTraceId},   {"span_id", kFieldSpanId},  {"span", kFieldSpanId},
+  };
+  for (const auto& a : kAliases)
+    if (iequals(name, a.name)) return std::string(a.canonical);
   return std::string(name);
 }
 
 Result<Node> parse(std::string_view text) {
   if (!is_valid_utf8(text)) return make_error(ErrorCode::kInvalidArgument, "the query is not valid UTF-8");
   Parser p(text);
-  return p.run();
+  Node root;
+  TINKR_RETURN_IF_ERROR(p.run(root));
+  return root;
 }
 
 std::string format(const Node& node) {
