@@ -42,7 +42,7 @@ int do_translate(Context& ctx, const TranslateFlags& f) {
     ctx.print_json(o);
     return 0;
   }
-  std::string text = native->printable.empty() ? native->text : native->printable;
+  std::string text = query::printable(*native);
   if (text.empty() || text.back() != '\n') text += '\n';
   ctx.out(text);
   return 0;

@@ -2,9 +2,6 @@
 // the dialect's translator (src/query/translators/).
 #include "query/query.h"
 
-#include <cmath>
-#include <cstdio>
-
 #include "query/ast.h"
 #include "query/translators/common.h"
 
@@ -37,22 +34,6 @@ bool has_pipe(std::string_view s) {
     else if (s[i] == '|' && !quoted) return true;
   }
   return false;
-}
-
-std::string param_text(const SqlParam& p) {
-  if (const auto* i = std::get_if<int64_t>(&p)) return std::to_string(*i);
-  if (const auto* d = std::get_if<double>(&p)) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.17g", *d);
-    return buf;
-  }
-  std::string out = "'";
-  for (char c : std::get<std::string>(p)) {
-    if (c == '\'') out += "''";
-    else if (c == '\n') out += "\\n";
-    else out += c;
-  }
-  return out + "'";
 }
 
 Status check_context(const TranslateContext& ctx) {
@@ -138,7 +119,6 @@ Result<NativeQuery> translate(Dialect dialect, std::string_view query_text, cons
       q.text = "(" + q.text + ") AND timestamp>=\"" + format_rfc3339(ctx.range.from) + "\" AND timestamp<\"" +
                format_rfc3339(ctx.range.to) + "\"";
     }
-    q.printable = q.text;
     return q;
   }
   TINKR_ASSIGN_OR_RETURN(Node root, parse(query_text));
@@ -153,11 +133,6 @@ Result<NativeQuery> translate(Dialect dialect, std::string_view query_text, cons
     case Dialect::kOpenSearch: r = detail::to_elastic(root, ctx, true); break;
     case Dialect::kSql: r = detail::to_sql(root, ctx); break;
   }
-  if (!r.ok()) return r;
-  NativeQuery& q = r.value();
-  if (q.printable.empty()) q.printable = q.text;
-  for (size_t i = 0; i < q.params.size(); ++i)
-    q.printable += "\n-- ?" + std::to_string(i + 1) + " = " + param_text(q.params[i]);
   return r;
 }
 

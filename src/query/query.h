@@ -92,10 +92,12 @@ struct NativeQuery {
   std::string text;
   std::vector<SqlParam> params;  // SQL only: one per `?` in text, in order
   bool passthrough = false;      // the input was already native
-  // For display (`tinkr query translate`): the text (JSON pretty-printed) and,
-  // for SQL, one "-- ?N = value" line per parameter.
-  std::string printable;
 };
+
+// For display (`tinkr query translate`): the text (an Elastic/OpenSearch JSON
+// body pretty-printed) and, for SQL, one "-- ?N = value" line per parameter.
+// Made on request so that translate() does not pay for it.
+std::string printable(const NativeQuery& query);
 
 // Parses `query_text` (or recognises native text) and translates it for the
 // backend. The one entry point the CLI and the backends need.

@@ -216,7 +216,7 @@ TEST(Sql, LikeEscapingAndWhereFragment) {
   EXPECT_EQ(q->text,
             "SELECT id, ts, service, level, message, trace_id, span_id, attributes FROM logs WHERE (trace_id = ?) "
             "ORDER BY ts ASC LIMIT ?");
-  EXPECT_NE(q->printable.find("-- ?1 = 'abc'"), std::string::npos);
+  EXPECT_NE(printable(*q).find("-- ?1 = 'abc'"), std::string::npos);
 }
 
 // ---- pass-through ----
