@@ -228,15 +228,34 @@ std::string format_rfc3339(Timestamp t, int frac_digits) {
     else frac_digits = 9;
   }
   if (frac_digits > 9) frac_digits = 9;
-  std::string out = fmt::format("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}", static_cast<int>(ymd.year()),
-                                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()), h, mi, s);
-  if (frac_digits > 0) {
-    std::string digits = fmt::format("{:09d}", frac);
-    out += '.';
-    out.append(digits, 0, static_cast<size_t>(frac_digits));
+  int y = static_cast<int>(ymd.year());
+  if (y < 0 || y > 9999) {  // rare: keep fmt's sign and width rules
+    std::string out = fmt::format("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}", y, static_cast<unsigned>(ymd.month()),
+                                  static_cast<unsigned>(ymd.day()), h, mi, s);
+    if (frac_digits > 0) {
+      std::string digits = fmt::format("{:09d}", frac);
+      out += '.';
+      out.append(digits, 0, static_cast<size_t>(frac_digits));
+    }
+    out += 'Z';
+    return out;
   }
-  out += 'Z';
-  return out;
+  // Fixed-width digits written in place: this runs for every query translated
+  // with a time range, and fmt::format was most of the cost.
+  char buf[32] = "0000-00-00T00:00:00.000000000";
+  auto put = [&buf](size_t at, int64_t v, int width) {
+    for (int i = width - 1; i >= 0; --i, v /= 10) buf[at + static_cast<size_t>(i)] = static_cast<char>('0' + v % 10);
+  };
+  put(0, y, 4);
+  put(5, static_cast<unsigned>(ymd.month()), 2);
+  put(8, static_cast<unsigned>(ymd.day()), 2);
+  put(11, h, 2);
+  put(14, mi, 2);
+  put(17, s, 2);
+  put(20, frac, 9);
+  size_t len = frac_digits > 0 ? 20 + static_cast<size_t>(frac_digits) : 19;
+  buf[len] = 'Z';
+  return std::string(buf, len + 1);
 }
 
 Result<Nanos> parse_duration(std::string_view text) {

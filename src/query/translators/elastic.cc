@@ -1,23 +1,20 @@
 // Elasticsearch (ECS field names) and OpenSearch with Data Prepper OTel logs:
-// the `_search` JSON body, built with Boost.JSON so every string is escaped
-// by the serializer.
+// the `_search` JSON body.
 //
 // Words and phrases are `match_phrase` on the message field (analysed,
 // case-insensitive); fields are `term`s; comparisons `range`s; levels `terms`
 // on log.level (ECS) or a `range` on severityNumber (OTel); AND/OR/NOT are
 // bool filter/should/must_not. Time range and service are bool filters.
 //
-// The body is built in a monotonic arena (one stack buffer, no per-node heap
-// allocation) and serialised once; the pretty-printed form for display is
-// made only on request (printable() in query.cc).
-#include <algorithm>
-
-#include <boost/json.hpp>
-
+// The body is written in one pass into the output string by JsonWriter, which
+// escapes every string with Boost.JSON's serializer: the same bytes as
+// serialising a json::object tree, without building one (the tree, its hash
+// tables and allocations were most of the translation time). The
+// pretty-printed form for display is made on request (printable()).
 #include "query/translators/common.h"
+#include "query/translators/json_writer.h"
 
 namespace tinkr::query::detail {
-namespace json = boost::json;
 namespace {
 
 struct Fields {
@@ -49,149 +46,175 @@ std::string_view range_key(CompareOp op) {
   return "gte";
 }
 
-// Every object, array and string of a body shares the arena `sp`.
-json::object single(std::string_view kind, json::object body) {
-  json::object o(body.storage());
-  o.emplace(kind, std::move(body));
-  return o;
-}
-
-json::object term(const json::storage_ptr& sp, std::string_view field, std::string_view v) {
-  json::object b(sp);
-  b.emplace(field, v);
-  return single("term", std::move(b));
-}
-
 // OTel SeverityNumber ranges: TRACE 1-4, DEBUG 5-8, INFO 9-12, WARN 13-16, ERROR 17-20, FATAL 21-24.
 std::pair<int, int> otel_range(Level l) {
   int base = (static_cast<int>(l) - static_cast<int>(Level::kTrace)) * 4 + 1;
   return {base, base + 3};
 }
 
-json::object level_query(const json::storage_ptr& sp, const Fields& f, const Node& n, bool otel) {
-  auto levels = selected_levels(n);
-  if (otel) {
-    json::object r(sp);
-    r.emplace("gte", otel_range(levels.front()).first);
-    r.emplace("lte", otel_range(levels.back()).second);
-    json::object b(sp);
-    b.emplace(f.level, std::move(r));
-    return single("range", std::move(b));
+class BodyWriter {
+ public:
+  BodyWriter(std::string& out, const Fields& f, bool otel) : w_(out), f_(f), otel_(otel) {}
+
+  JsonWriter& json() { return w_; }
+
+  // {"<kind>":{"<field>":"<value>"}}
+  void single_string(std::string_view kind, std::string_view field, std::string_view value) {
+    w_.begin_object();
+    w_.begin_object(kind);
+    w_.member(field, value);
+    w_.end_object();
+    w_.end_object();
   }
-  json::array values(sp);
-  for (Level l : levels)
-    for (auto w : level_spellings(l)) {
-      values.emplace_back(w);
-      char upper[16];  // the longest spelling is 13 characters
-      size_t len = std::min(w.size(), sizeof upper);
-      for (size_t i = 0; i < len; ++i) upper[i] = static_cast<char>(w[i] - 'a' + 'A');
-      values.emplace_back(std::string_view(upper, len));
-    }
-  json::object b(sp);
-  b.emplace(f.level, std::move(values));
-  return single("terms", std::move(b));
-}
+  void term(std::string_view field, std::string_view value) { single_string("term", field, value); }
+  void match_all() {
+    w_.begin_object();
+    w_.begin_object("match_all");
+    w_.end_object();
+    w_.end_object();
+  }
 
-json::object bool_of(std::string_view clause, json::array items, bool should = false) {
-  json::object b(items.storage());
-  b.emplace(clause, std::move(items));
-  if (should) b.emplace("minimum_should_match", 1);
-  return single("bool", std::move(b));
-}
-
-json::object build(const json::storage_ptr& sp, const Node& n, const Fields& f, bool otel) {
-  switch (n.kind) {
-    case NodeKind::kAll: return single("match_all", json::object(sp));
-    case NodeKind::kText: {
-      json::object b(sp);
-      b.emplace(f.message, n.value);
-      return single("match_phrase", std::move(b));
+  // {"bool":{"<clause>":[ … ]…}}: begin, the items, then end_bool().
+  void begin_bool(std::string_view clause) {
+    w_.begin_object();
+    w_.begin_object("bool");
+    w_.begin_array(clause);
+  }
+  void end_bool(bool should) {
+    w_.end_array();
+    if (should) {
+      w_.key("minimum_should_match");
+      w_.int64(1);
     }
-    case NodeKind::kField: {
-      if (n.field == kFieldMessage) {
-        json::object b(sp);
-        b.emplace(f.message, n.value);
-        return single("match_phrase", std::move(b));
+    w_.end_object();
+    w_.end_object();
+  }
+
+  void node(const Node& n) {
+    switch (n.kind) {
+      case NodeKind::kAll: match_all(); return;
+      case NodeKind::kText: single_string("match_phrase", f_.message, n.value); return;
+      case NodeKind::kField: {
+        if (n.field == kFieldMessage) return single_string("match_phrase", f_.message, n.value);
+        if (n.field == kFieldLevel) return level(n);
+        if (n.field == kFieldService) return term(f_.service, n.value);
+        if (n.field == kFieldTraceId) return term(f_.trace, n.value);
+        if (n.field == kFieldSpanId) return term(f_.span, n.value);
+        return term(attr(f_, n.field, key_), n.value);
       }
-      if (n.field == kFieldLevel) return level_query(sp, f, n, otel);
-      if (n.field == kFieldService) return term(sp, f.service, n.value);
-      if (n.field == kFieldTraceId) return term(sp, f.trace, n.value);
-      if (n.field == kFieldSpanId) return term(sp, f.span, n.value);
-      std::string key;
-      return term(sp, attr(f, n.field, key), n.value);
+      case NodeKind::kCompare: {
+        if (n.field == kFieldLevel) return level(n);
+        w_.begin_object();
+        w_.begin_object("range");
+        w_.begin_object(attr(f_, n.field, key_));
+        w_.key(range_key(n.op));
+        if (n.number == static_cast<double>(static_cast<int64_t>(n.number)) && n.number > -9e15 && n.number < 9e15)
+          w_.int64(static_cast<int64_t>(n.number));  // 500, not 5E2
+        else
+          w_.number(n.number);
+        w_.end_object();
+        w_.end_object();
+        w_.end_object();
+        return;
+      }
+      case NodeKind::kNot:
+        begin_bool("must_not");
+        node(n.children.front());
+        end_bool(false);
+        return;
+      case NodeKind::kAnd:
+      case NodeKind::kOr: {
+        bool is_and = n.kind == NodeKind::kAnd;
+        begin_bool(is_and ? "filter" : "should");
+        for (const auto& c : n.children) node(c);
+        end_bool(!is_and);
+        return;
+      }
     }
-    case NodeKind::kCompare: {
-      if (n.field == kFieldLevel) return level_query(sp, f, n, otel);
-      json::object r(sp);
-      if (n.number == static_cast<double>(static_cast<int64_t>(n.number)) && n.number > -9e15 && n.number < 9e15)
-        r.emplace(range_key(n.op), static_cast<int64_t>(n.number));  // 500, not 5E2
-      else
-        r.emplace(range_key(n.op), n.number);
-      json::object b(sp);
-      std::string key;
-      b.emplace(attr(f, n.field, key), std::move(r));
-      return single("range", std::move(b));
-    }
-    case NodeKind::kNot: {
-      json::array a(sp);
-      a.push_back(build(sp, n.children.front(), f, otel));
-      return bool_of("must_not", std::move(a));
-    }
-    case NodeKind::kAnd:
-    case NodeKind::kOr: {
-      json::array a(sp);
-      a.reserve(n.children.size());
-      for (const auto& c : n.children) a.push_back(build(sp, c, f, otel));
-      return n.kind == NodeKind::kAnd ? bool_of("filter", std::move(a)) : bool_of("should", std::move(a), true);
-    }
+    match_all();
   }
-  return single("match_all", json::object(sp));
-}
+
+ private:
+  void level(const Node& n) {
+    auto levels = selected_levels(n);
+    w_.begin_object();
+    if (otel_) {
+      w_.begin_object("range");
+      w_.begin_object(f_.level);
+      w_.key("gte");
+      w_.int64(otel_range(levels.front()).first);
+      w_.key("lte");
+      w_.int64(otel_range(levels.back()).second);
+      w_.end_object();
+    } else {
+      w_.begin_object("terms");
+      w_.begin_array(f_.level);
+      for (Level l : levels)
+        for (auto s : level_spellings(l)) {
+          w_.string(s);
+          upper_.assign(s);
+          for (char& c : upper_) c = static_cast<char>(c - 'a' + 'A');
+          w_.string(upper_);
+        }
+      w_.end_array();
+    }
+    w_.end_object();
+    w_.end_object();
+  }
+
+  JsonWriter w_;
+  const Fields& f_;
+  bool otel_;
+  std::string key_, upper_;  // scratch
+};
 
 }  // namespace
 
 Result<NativeQuery> to_elastic(const Node& root, const TranslateContext& ctx, bool otel) {
   const Fields& f = otel ? kOtel : kEcs;
-  // A typical body needs a few KB; larger ones continue on the heap.
-  alignas(16) unsigned char arena[8192];
-  json::monotonic_resource mr(arena, sizeof arena);
-  json::storage_ptr sp(&mr);  // not owning: the resource outlives every value below
-
-  json::array filters(sp);
-  if (has_range(ctx)) {
-    json::object r(sp);
-    r.emplace("gte", format_rfc3339(ctx.range.from));
-    r.emplace("lt", format_rfc3339(ctx.range.to));
-    r.emplace("format", "strict_date_optional_time_nanos");
-    json::object b(sp);
-    b.emplace(f.time, std::move(r));
-    filters.push_back(single("range", std::move(b)));
-  }
-  if (!ctx.service.empty()) filters.push_back(term(sp, f.service, ctx.service));
-  if (root.kind == NodeKind::kAnd) {
-    for (const auto& c : root.children) filters.push_back(build(sp, c, f, otel));
-  } else if (root.kind != NodeKind::kAll) {
-    filters.push_back(build(sp, root, f, otel));
-  }
-  json::object body(sp);
-  if (!ctx.filter_only) {
-    body.emplace("size", ctx.limit);
-    json::object order(sp);
-    order.emplace("order", ctx.newest_first ? "desc" : "asc");
-    json::object sort_key(sp);
-    sort_key.emplace(f.time, std::move(order));
-    json::array sort(sp);
-    sort.push_back(std::move(sort_key));
-    body.emplace("sort", std::move(sort));
-  }
-  if (filters.empty()) {
-    body.emplace("query", single("match_all", json::object(sp)));
-  } else {
-    body.emplace("query", bool_of("filter", std::move(filters)));
-  }
   NativeQuery q;
   q.dialect = otel ? Dialect::kOpenSearch : Dialect::kElastic;
-  q.text = json::serialize(body);
+  q.text.reserve(512);
+  BodyWriter b(q.text, f, otel);
+  JsonWriter& w = b.json();
+  w.begin_object();
+  if (!ctx.filter_only) {
+    w.key("size");
+    w.uint64(ctx.limit);
+    w.begin_array("sort");
+    w.begin_object();
+    w.begin_object(f.time);
+    w.member("order", ctx.newest_first ? "desc" : "asc");
+    w.end_object();
+    w.end_object();
+    w.end_array();
+  }
+  w.key("query");
+  bool any_filter = has_range(ctx) || !ctx.service.empty() || root.kind != NodeKind::kAll;
+  if (!any_filter) {
+    b.match_all();
+  } else {
+    b.begin_bool("filter");
+    if (has_range(ctx)) {
+      w.begin_object();
+      w.begin_object("range");
+      w.begin_object(f.time);
+      w.member("gte", format_rfc3339(ctx.range.from));
+      w.member("lt", format_rfc3339(ctx.range.to));
+      w.member("format", "strict_date_optional_time_nanos");
+      w.end_object();
+      w.end_object();
+      w.end_object();
+    }
+    if (!ctx.service.empty()) b.term(f.service, ctx.service);
+    if (root.kind == NodeKind::kAnd) {
+      for (const auto& c : root.children) b.node(c);
+    } else if (root.kind != NodeKind::kAll) {
+      b.node(root);
+    }
+    b.end_bool(false);
+  }
+  w.end_object();
   return q;
 }
 
