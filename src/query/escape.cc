@@ -16,8 +16,13 @@ bool is_control(unsigned char c) { return c < 0x20 || c == 0x7F; }
 
 // The common C-like string contents: \" \\ \n \r \t and controls as <prefix>HH.
 void append_c_like(std::string_view s, const char* control_prefix, std::string& out) {
-  for (char ch : s) {
+  size_t plain_from = 0;  // runs of characters that need no escape are appended whole
+  for (size_t i = 0; i < s.size(); ++i) {
+    char ch = s[i];
     auto c = static_cast<unsigned char>(ch);
+    if (ch != '"' && ch != '\\' && !is_control(c)) continue;
+    out.append(s.data() + plain_from, i - plain_from);
+    plain_from = i + 1;
     switch (ch) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
@@ -25,19 +30,23 @@ void append_c_like(std::string_view s, const char* control_prefix, std::string& 
       case '\r': out += "\\r"; break;
       case '\t': out += "\\t"; break;
       default:
-        if (is_control(c)) hex2(c, out, control_prefix);
-        else out += ch;
+        hex2(c, out, control_prefix);  // the other control characters
     }
   }
+  out.append(s.data() + plain_from, s.size() - plain_from);
 }
 
 // The same, as a double-quoted literal.
-std::string c_like(std::string_view s, const char* control_prefix) {
-  std::string out;
-  out.reserve(s.size() + 2);
+void append_quoted_c_like(std::string_view s, const char* control_prefix, std::string& out) {
   out += '"';
   append_c_like(s, control_prefix, out);
   out += '"';
+}
+
+std::string c_like(std::string_view s, const char* control_prefix) {
+  std::string out;
+  out.reserve(s.size() + 2);
+  append_quoted_c_like(s, control_prefix, out);
   return out;
 }
 
@@ -54,9 +63,19 @@ std::string insights_string(std::string_view s) { return c_like(s, "\\u00"); }
 std::string cloud_logging_string(std::string_view s) { return c_like(s, "\\u00"); }
 std::string kql_string(std::string_view s) { return c_like(s, "\\u00"); }
 
+void append_logql_string(std::string_view s, std::string& out) { append_quoted_c_like(s, "\\x", out); }
+void append_insights_string(std::string_view s, std::string& out) { append_quoted_c_like(s, "\\u00", out); }
+void append_cloud_logging_string(std::string_view s, std::string& out) { append_quoted_c_like(s, "\\u00", out); }
+void append_kql_string(std::string_view s, std::string& out) { append_quoted_c_like(s, "\\u00", out); }
+
 std::string regex_literal(std::string_view s) {
   std::string out;
   out.reserve(s.size() * 2);
+  append_regex_literal(s, out);
+  return out;
+}
+
+void append_regex_literal(std::string_view s, std::string& out) {
   for (char ch : s) {
     auto c = static_cast<unsigned char>(ch);
     if (is_control(c)) {
@@ -69,24 +88,33 @@ std::string regex_literal(std::string_view s) {
       out += ch;
     }
   }
-  return out;
 }
 
 std::string insights_regex(std::string_view pattern) {
-  std::string out = "/";
-  out += pattern;
-  out += '/';
+  std::string out;
+  append_insights_regex(pattern, out);
   return out;
 }
 
+void append_insights_regex(std::string_view pattern, std::string& out) {
+  out += '/';
+  out += pattern;
+  out += '/';
+}
+
 std::string datadog_quoted(std::string_view s) {
-  std::string out = "\"";
+  std::string out;
+  append_datadog_quoted(s, out);
+  return out;
+}
+
+void append_datadog_quoted(std::string_view s, std::string& out) {
+  out += '"';
   for (char ch : s) {
     if (ch == '"' || ch == '\\') out += '\\';
     out += ch;
   }
   out += '"';
-  return out;
 }
 
 std::string datadog_term(std::string_view s) {

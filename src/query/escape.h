@@ -35,4 +35,13 @@ std::string sql_like_contains(std::string_view s);
 // SQLite JSON path for one object key: $."key" (a '"' or '\' in the key is rejected upstream).
 std::string sqlite_json_path(std::string_view key);
 
+// The same literals appended to `out` (for translators that write one buffer).
+void append_logql_string(std::string_view s, std::string& out);
+void append_regex_literal(std::string_view s, std::string& out);
+void append_insights_string(std::string_view s, std::string& out);
+void append_insights_regex(std::string_view pattern, std::string& out);
+void append_cloud_logging_string(std::string_view s, std::string& out);
+void append_kql_string(std::string_view s, std::string& out);
+void append_datadog_quoted(std::string_view s, std::string& out);
+
 }  // namespace tinkr::query::escape

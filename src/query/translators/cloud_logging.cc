@@ -40,19 +40,19 @@ bool plain_segment(std::string_view s) {
 }
 
 // jsonPayload.a.b, with segments that are not plain identifiers quoted.
-std::string payload_path(const std::string& field) {
-  std::string out = "jsonPayload";
+void append_payload_path(const std::string& field, std::string& out) {
+  out += "jsonPayload";
   size_t start = 0;
   while (start <= field.size()) {
     size_t dot = field.find('.', start);
     std::string_view seg = std::string_view(field).substr(start, dot == std::string::npos ? std::string::npos
                                                                                            : dot - start);
     out += '.';
-    out += plain_segment(seg) ? std::string(seg) : escape::cloud_logging_string(seg);
+    if (plain_segment(seg)) out += seg;
+    else escape::append_cloud_logging_string(seg, out);
     if (dot == std::string::npos) break;
     start = dot + 1;
   }
-  return out;
 }
 
 std::string_view severity_name(Level l) {
@@ -68,83 +68,130 @@ std::string_view severity_name(Level l) {
   return "DEFAULT";
 }
 
-std::string level_expr(const Node& n) {
+void append_level(const Node& n, std::string& out) {
   if (n.kind == NodeKind::kCompare) {
     // Cloud Logging's scale has no TRACE; DEBUG stands in for it.
-    return "severity" + std::string(compare_op_text(n.op)) + std::string(severity_name(n.level));
+    out += "severity";
+    out += compare_op_text(n.op);
+    out += severity_name(n.level);
+    return;
   }
   switch (n.level) {
-    case Level::kInfo: return "(severity=INFO OR severity=NOTICE)";
-    case Level::kCritical: return "severity>=CRITICAL";  // CRITICAL, ALERT, EMERGENCY
-    default: return "severity=" + std::string(severity_name(n.level));
+    case Level::kInfo: out += "(severity=INFO OR severity=NOTICE)"; return;
+    case Level::kCritical: out += "severity>=CRITICAL"; return;  // CRITICAL, ALERT, EMERGENCY
+    default:
+      out += "severity=";
+      out += severity_name(n.level);
+      return;
   }
 }
 
-std::string text(const Node& n) {
-  std::string v = escape::cloud_logging_string(n.value);
-  return "(textPayload:" + v + " OR jsonPayload.message:" + v + ")";
+void append_text(const Node& n, std::string& out) {
+  out += "(textPayload:";
+  escape::append_cloud_logging_string(n.value, out);
+  out += " OR jsonPayload.message:";
+  escape::append_cloud_logging_string(n.value, out);
+  out += ')';
 }
 
-std::string expr(const Node& n, const Scope& scope) {
+void append_expr(const Node& n, const Scope& scope, std::string& out);
+
+// The operands of an AND / OR joined, without the surrounding parentheses.
+void append_operands(const Node& n, const Scope& scope, std::string& out) {
+  bool first = true;
+  for (const auto& c : n.children) {
+    if (!first) out += n.kind == NodeKind::kAnd ? " AND " : " OR ";
+    first = false;
+    append_expr(c, scope, out);
+  }
+}
+
+void append_equals(std::string_view path, std::string_view value, std::string& out) {
+  out += path;
+  out += '=';
+  escape::append_cloud_logging_string(value, out);
+}
+
+void append_expr(const Node& n, const Scope& scope, std::string& out) {
   switch (n.kind) {
-    case NodeKind::kAll: return "";
-    case NodeKind::kText: return text(n);
+    case NodeKind::kAll: return;
+    case NodeKind::kText: return append_text(n, out);
     case NodeKind::kField:
-      if (n.field == kFieldMessage) return text(n);
-      if (n.field == kFieldLevel) return level_expr(n);
-      if (n.field == kFieldService) return std::string(scope.service_field) + "=" + escape::cloud_logging_string(n.value);
-      if (n.field == kFieldTraceId) return "trace:" + escape::cloud_logging_string(n.value);
-      if (n.field == kFieldSpanId) return "spanId=" + escape::cloud_logging_string(n.value);
-      return payload_path(n.field) + "=" + escape::cloud_logging_string(n.value);
+      if (n.field == kFieldMessage) return append_text(n, out);
+      if (n.field == kFieldLevel) return append_level(n, out);
+      if (n.field == kFieldService) return append_equals(scope.service_field, n.value, out);
+      if (n.field == kFieldTraceId) {
+        out += "trace:";
+        escape::append_cloud_logging_string(n.value, out);
+        return;
+      }
+      if (n.field == kFieldSpanId) return append_equals("spanId", n.value, out);
+      append_payload_path(n.field, out);
+      out += '=';
+      escape::append_cloud_logging_string(n.value, out);
+      return;
     case NodeKind::kCompare:
-      if (n.field == kFieldLevel) return level_expr(n);
-      return payload_path(n.field) + std::string(compare_op_text(n.op)) + n.value;
+      if (n.field == kFieldLevel) return append_level(n, out);
+      append_payload_path(n.field, out);
+      out += compare_op_text(n.op);
+      out += n.value;
+      return;
     case NodeKind::kNot: {
       const Node& c = n.children.front();
-      if (c.kind == NodeKind::kAll) return "NOT timestamp>=\"1970-01-01T00:00:00Z\"";  // matches nothing
-      return "NOT (" + expr(c, scope) + ")";
+      if (c.kind == NodeKind::kAll) {
+        out += "NOT timestamp>=\"1970-01-01T00:00:00Z\"";  // matches nothing
+        return;
+      }
+      out += "NOT (";
+      append_expr(c, scope, out);
+      out += ')';
+      return;
     }
     case NodeKind::kAnd:
-    case NodeKind::kOr: {
-      std::string out = "(";
-      bool first = true;
-      for (const auto& c : n.children) {
-        if (!first) out += n.kind == NodeKind::kAnd ? " AND " : " OR ";
-        first = false;
-        out += expr(c, scope);
-      }
-      return out + ")";
-    }
+    case NodeKind::kOr:
+      out += '(';
+      append_operands(n, scope, out);
+      out += ')';
+      return;
   }
-  return "";
 }
 
 }  // namespace
 
 Result<NativeQuery> to_cloud_logging(const Node& root, const TranslateContext& ctx) {
   TINKR_ASSIGN_OR_RETURN(Scope scope, scope_for(ctx.resource_type));
-  std::vector<std::string> parts;
-  if (!scope.resource_type.empty()) parts.push_back("resource.type=\"" + std::string(scope.resource_type) + "\"");
-  if (!ctx.service.empty())
-    parts.push_back(std::string(scope.service_field) + "=" + escape::cloud_logging_string(ctx.service));
-  if (has_range(ctx)) {
-    parts.push_back("timestamp>=\"" + format_rfc3339(ctx.range.from) + "\"");
-    parts.push_back("timestamp<\"" + format_rfc3339(ctx.range.to) + "\"");
-  }
-  if (root.kind != NodeKind::kAll) {
-    std::string e = expr(root, scope);
-    // And/Or come parenthesised (Cloud Logging gives OR precedence over AND).
-    if ((root.kind == NodeKind::kAnd || root.kind == NodeKind::kOr) && parts.empty()) e = e.substr(1, e.size() - 2);
-    parts.push_back(std::move(e));
-  }
-  std::string out;
-  for (const auto& p : parts) {
-    if (!out.empty()) out += " AND ";
-    out += p;
-  }
   NativeQuery q;
   q.dialect = Dialect::kCloudLogging;
-  q.text = std::move(out);
+  std::string& out = q.text;
+  out.reserve(256);
+  auto next_part = [&out] {
+    if (!out.empty()) out += " AND ";
+  };
+  if (!scope.resource_type.empty()) {
+    out += "resource.type=\"";
+    out += scope.resource_type;
+    out += '"';
+  }
+  if (!ctx.service.empty()) {
+    next_part();
+    append_equals(scope.service_field, ctx.service, out);
+  }
+  if (has_range(ctx)) {
+    next_part();
+    out += "timestamp>=\"";
+    out += format_rfc3339(ctx.range.from);
+    out += "\" AND timestamp<\"";
+    out += format_rfc3339(ctx.range.to);
+    out += '"';
+  }
+  if (root.kind != NodeKind::kAll) {
+    // And/Or come parenthesised (Cloud Logging gives OR precedence over AND),
+    // unless the filter is all there is.
+    bool alone = out.empty();
+    next_part();
+    if ((root.kind == NodeKind::kAnd || root.kind == NodeKind::kOr) && alone) append_operands(root, scope, out);
+    else append_expr(root, scope, out);
+  }
   return q;
 }
 

@@ -11,65 +11,105 @@
 namespace tinkr::query::detail {
 namespace {
 
-std::string field_ref(const std::string& field) {
-  if (field == kFieldMessage) return "@message";
-  return "`" + field + "`";  // field names are [A-Za-z0-9_.-]: no backtick can occur
+void append_field_ref(const std::string& field, std::string& out) {
+  if (field == kFieldMessage) {
+    out += "@message";
+    return;
+  }
+  out += '`';  // field names are [A-Za-z0-9_.-]: no backtick can occur
+  out += field;
+  out += '`';
 }
 
-std::string text(const Node& n) {
-  if (n.phrase) return "@message like " + escape::insights_string(n.value);
-  return "@message like " + escape::insights_regex("(?i)" + escape::regex_literal(n.value));
-}
+// Writes Insights filter expressions into one output string.
+class InsightsWriter {
+ public:
+  explicit InsightsWriter(std::string& out) : out_(out) {}
 
-Result<std::string> expr(const Node& n) {
-  switch (n.kind) {
-    case NodeKind::kAll: return std::string("1=1");
-    case NodeKind::kText: return text(n);
-    case NodeKind::kField:
-      if (n.field == kFieldMessage) return text(n);
-      if (n.field == kFieldLevel)
-        return "`level` like " + escape::insights_regex("^" + level_regex(selected_levels(n)) + "$");
-      return field_ref(n.field) + " = " + escape::insights_string(n.value);
-    case NodeKind::kCompare:
-      if (n.field == kFieldLevel)
-        return "`level` like " + escape::insights_regex("^" + level_regex(selected_levels(n)) + "$");
-      return field_ref(n.field) + " " + std::string(compare_op_text(n.op)) + " " + n.value;
-    case NodeKind::kNot: {
-      TINKR_ASSIGN_OR_RETURN(std::string inner, expr(n.children.front()));
-      return "not (" + inner + ")";
+  void expr(const Node& n) {
+    switch (n.kind) {
+      case NodeKind::kAll: out_ += "1=1"; return;
+      case NodeKind::kText: return text(n);
+      case NodeKind::kField:
+        if (n.field == kFieldMessage) return text(n);
+        if (n.field == kFieldLevel) return level(n);
+        append_field_ref(n.field, out_);
+        out_ += " = ";
+        escape::append_insights_string(n.value, out_);
+        return;
+      case NodeKind::kCompare:
+        if (n.field == kFieldLevel) return level(n);
+        append_field_ref(n.field, out_);
+        out_ += ' ';
+        out_ += compare_op_text(n.op);
+        out_ += ' ';
+        out_ += n.value;
+        return;
+      case NodeKind::kNot:
+        out_ += "not (";
+        expr(n.children.front());
+        out_ += ')';
+        return;
+      case NodeKind::kAnd:
+      case NodeKind::kOr:
+        out_ += '(';
+        operands(n);
+        out_ += ')';
+        return;
     }
-    case NodeKind::kAnd:
-    case NodeKind::kOr: {
-      std::string out = "(";
-      bool first = true;
-      for (const auto& c : n.children) {
-        TINKR_ASSIGN_OR_RETURN(std::string part, expr(c));
-        if (!first) out += n.kind == NodeKind::kAnd ? " and " : " or ";
-        first = false;
-        out += part;
-      }
-      return out + ")";
+    out_ += "1=1";
+  }
+
+  // The operands of an AND / OR joined, without the surrounding parentheses.
+  void operands(const Node& n) {
+    bool first = true;
+    for (const auto& c : n.children) {
+      if (!first) out_ += n.kind == NodeKind::kAnd ? " and " : " or ";
+      first = false;
+      expr(c);
     }
   }
-  return std::string("1=1");
-}
+
+ private:
+  void text(const Node& n) {
+    out_ += "@message like ";
+    if (n.phrase) return escape::append_insights_string(n.value, out_);
+    scratch_ = "(?i)";
+    escape::append_regex_literal(n.value, scratch_);
+    escape::append_insights_regex(scratch_, out_);
+  }
+
+  void level(const Node& n) {
+    out_ += "`level` like ";
+    scratch_ = "^";
+    scratch_ += level_regex(selected_levels(n));
+    scratch_ += '$';
+    escape::append_insights_regex(scratch_, out_);
+  }
+
+  std::string& out_;
+  std::string scratch_;
+};
 
 }  // namespace
 
 Result<NativeQuery> to_insights(const Node& root, const TranslateContext& ctx) {
-  std::string out = "fields @timestamp, @message, @logStream, @log";
+  NativeQuery q;
+  q.dialect = Dialect::kInsights;
+  std::string& out = q.text;
+  out.reserve(192);
+  out += "fields @timestamp, @message, @logStream, @log";
   if (root.kind != NodeKind::kAll) {
-    TINKR_ASSIGN_OR_RETURN(std::string e, expr(root));
-    if (root.kind == NodeKind::kAnd || root.kind == NodeKind::kOr) e = e.substr(1, e.size() - 2);
-    out += " | filter " + e;
+    out += " | filter ";
+    InsightsWriter w(out);
+    if (root.kind == NodeKind::kAnd || root.kind == NodeKind::kOr) w.operands(root);
+    else w.expr(root);
   }
   if (!ctx.filter_only) {
     out += ctx.newest_first ? " | sort @timestamp desc" : " | sort @timestamp asc";
-    out += " | limit " + std::to_string(ctx.limit);
+    out += " | limit ";
+    out += std::to_string(ctx.limit);
   }
-  NativeQuery q;
-  q.dialect = Dialect::kInsights;
-  q.text = std::move(out);
   return q;
 }
 

@@ -73,11 +73,13 @@ Result<const Table*> table_for(std::string_view rt) {
 
 // KQL datetimes are 100 ns ticks: a bound is rounded up to the next tick (the
 // same rows stay in [from, to)) and written with at most 7 fractional digits.
-std::string kql_datetime(Timestamp t) {
+void append_kql_datetime(Timestamp t, std::string& out) {
   int64_t ns = to_unix_nanos(t);
   if (ns % 100 != 0) ns += 100 - ((ns % 100) + 100) % 100;
   const Timestamp tick = from_unix_nanos(ns);
-  return "datetime(" + format_rfc3339(tick, ns % 1000 == 0 ? -1 : 7) + ")";
+  out += "datetime(";
+  out += format_rfc3339(tick, ns % 1000 == 0 ? -1 : 7);
+  out += ')';
 }
 
 // Application Insights SeverityLevel: 0 Verbose, 1 Information, 2 Warning, 3 Error, 4 Critical.
@@ -94,117 +96,174 @@ int app_insights_severity(Level l) {
   return 0;
 }
 
+// Writes KQL expressions into one output string.
 class KqlWriter {
  public:
-  explicit KqlWriter(const Table& t) : t_(t) {}
+  KqlWriter(const Table& t, std::string& out) : t_(t), out_(out) {}
 
-  std::string expr(const Node& n) {
+  void expr(const Node& n) {
     switch (n.kind) {
-      case NodeKind::kAll: return "true";
-      case NodeKind::kText: return text(n);
-      case NodeKind::kField: return field(n);
-      case NodeKind::kCompare: return compare(n);
-      case NodeKind::kNot: return "not(" + expr(n.children.front()) + ")";
+      case NodeKind::kAll: out_ += "true"; return;
+      case NodeKind::kText: text(n); return;
+      case NodeKind::kField: field(n); return;
+      case NodeKind::kCompare: compare(n); return;
+      case NodeKind::kNot:
+        out_ += "not(";
+        expr(n.children.front());
+        out_ += ')';
+        return;
       case NodeKind::kAnd:
-      case NodeKind::kOr: {
-        std::string out = "(";
-        bool first = true;
-        for (const auto& c : n.children) {
-          if (!first) out += n.kind == NodeKind::kAnd ? " and " : " or ";
-          first = false;
-          out += expr(c);
-        }
-        return out + ")";
-      }
+      case NodeKind::kOr:
+        out_ += '(';
+        operands(n);
+        out_ += ')';
+        return;
     }
-    return "true";
+    out_ += "true";
+  }
+
+  // The operands of an AND / OR joined, without the surrounding parentheses.
+  void operands(const Node& n) {
+    bool first = true;
+    for (const auto& c : n.children) {
+      if (!first) out_ += n.kind == NodeKind::kAnd ? " and " : " or ";
+      first = false;
+      expr(c);
+    }
+  }
+
+  static void service_match(const Table& t, std::string_view service, std::string& out) {
+    out += t.service;
+    if (t.service_op == "endswith") {
+      out += " endswith ";
+      std::string suffix = t.name == "AppServiceConsoleLogs" ? "/sites/" : "/";
+      suffix += service;
+      escape::append_kql_string(suffix, out);
+      return;
+    }
+    out += ' ';
+    out += t.service_op;
+    out += ' ';
+    escape::append_kql_string(service, out);
   }
 
  private:
-  std::string text(const Node& n) {
-    return std::string(t_.message) + (n.phrase ? " contains_cs " : " contains ") + escape::kql_string(n.value);
+  void text(const Node& n) {
+    out_ += t_.message;
+    out_ += n.phrase ? " contains_cs " : " contains ";
+    escape::append_kql_string(n.value, out_);
   }
 
-  std::string attribute(const std::string& field) {
-    if (!t_.dynamic.empty()) return std::string(t_.dynamic) + "[" + escape::kql_string(field) + "]";
-    return "['" + field + "']";  // field names are [A-Za-z0-9_.-]
-  }
-
-  std::string level(const Node& n) {
-    auto levels = selected_levels(n);
-    if (t_.level_kind == LevelKind::kAppInsightsInt) {
-      if (n.kind == NodeKind::kCompare)
-        return std::string(t_.level) + " " + std::string(compare_op_text(n.op)) + " " +
-               std::to_string(app_insights_severity(n.level));
-      if (n.level == Level::kTrace || n.level == Level::kDebug) return std::string(t_.level) + " == 0";
-      return std::string(t_.level) + " == " + std::to_string(app_insights_severity(n.level));
+  void attribute(const std::string& field) {
+    if (!t_.dynamic.empty()) {
+      out_ += t_.dynamic;
+      out_ += '[';
+      escape::append_kql_string(field, out_);
+      out_ += ']';
+      return;
     }
+    out_ += "['";  // field names are [A-Za-z0-9_.-]
+    out_ += field;
+    out_ += "']";
+  }
+
+  void level(const Node& n) {
+    if (t_.level_kind == LevelKind::kAppInsightsInt) {
+      out_ += t_.level;
+      if (n.kind == NodeKind::kCompare) {
+        out_ += ' ';
+        out_ += compare_op_text(n.op);
+        out_ += ' ';
+      } else {
+        out_ += " == ";
+      }
+      out_ += static_cast<char>('0' + app_insights_severity(n.level));  // 0..4
+      return;
+    }
+    auto levels = selected_levels(n);
     if (t_.level_kind == LevelKind::kString) {
-      std::string out = std::string(t_.level) + " in~ (";
+      out_ += t_.level;
+      out_ += " in~ (";
       bool first = true;
       for (Level l : levels)
         for (auto w : level_spellings(l)) {
-          if (!first) out += ", ";
+          if (!first) out_ += ", ";
           first = false;
-          out += escape::kql_string(w);
+          escape::append_kql_string(w, out_);
         }
-      return out + ")";
+      out_ += ')';
+      return;
     }
     // No level column: look for the level word in the message.
-    return std::string(t_.message) + " matches regex " + escape::kql_string("\\b" + level_regex(levels) + "\\b");
+    out_ += t_.message;
+    out_ += " matches regex ";
+    escape::append_kql_string("\\b" + level_regex(levels) + "\\b", out_);
   }
 
-  std::string field(const Node& n) {
+  void field(const Node& n) {
     if (n.field == kFieldMessage) return text(n);
     if (n.field == kFieldLevel) return level(n);
-    std::string v = escape::kql_string(n.value);
-    if (n.field == kFieldService && !t_.service.empty()) return service_match(t_, n.value);
-    if (n.field == kFieldTraceId && !t_.trace.empty()) return std::string(t_.trace) + " == " + v;
-    if (n.field == kFieldSpanId && !t_.span.empty()) return std::string(t_.span) + " == " + v;
-    return "tostring(" + attribute(n.field) + ") == " + v;
+    if (n.field == kFieldService && !t_.service.empty()) return service_match(t_, n.value, out_);
+    if (n.field == kFieldTraceId && !t_.trace.empty()) return column_equals(t_.trace, n.value);
+    if (n.field == kFieldSpanId && !t_.span.empty()) return column_equals(t_.span, n.value);
+    out_ += "tostring(";
+    attribute(n.field);
+    out_ += ") == ";
+    escape::append_kql_string(n.value, out_);
   }
 
-  std::string compare(const Node& n) {
+  void column_equals(std::string_view column, std::string_view value) {
+    out_ += column;
+    out_ += " == ";
+    escape::append_kql_string(value, out_);
+  }
+
+  void compare(const Node& n) {
     if (n.field == kFieldLevel) return level(n);
-    return "todouble(" + attribute(n.field) + ") " + std::string(compare_op_text(n.op)) + " " + n.value;
+    out_ += "todouble(";
+    attribute(n.field);
+    out_ += ") ";
+    out_ += compare_op_text(n.op);
+    out_ += ' ';
+    out_ += n.value;
   }
 
- public:
-  static std::string service_match(const Table& t, const std::string& service) {
-    if (t.service_op == "endswith") {
-      const char* prefix = t.name == "AppServiceConsoleLogs" ? "/sites/" : "/";
-      return std::string(t.service) + " endswith " + escape::kql_string(prefix + service);
-    }
-    return std::string(t.service) + " " + std::string(t.service_op) + " " + escape::kql_string(service);
-  }
-
- private:
   const Table& t_;
+  std::string& out_;
 };
 
 }  // namespace
 
 Result<NativeQuery> to_kql(const Node& root, const TranslateContext& ctx) {
   TINKR_ASSIGN_OR_RETURN(const Table* t, table_for(ctx.resource_type));
-  std::string out(t->name);
-  if (has_range(ctx))
-    out += " | where TimeGenerated >= " + kql_datetime(ctx.range.from) + " and TimeGenerated < " +
-           kql_datetime(ctx.range.to);  // half-open; `between` would include the end
-  if (!ctx.service.empty()) out += " | where " + KqlWriter::service_match(*t, ctx.service);
-  if (root.kind != NodeKind::kAll) {
-    KqlWriter w(*t);
-    std::string e = w.expr(root);
-    if (root.kind == NodeKind::kAnd || root.kind == NodeKind::kOr) e = e.substr(1, e.size() - 2);
-    out += " | where " + e;
-  }
-  if (!ctx.filter_only) {
-    out += " | project " + std::string(t->project);
-    out += ctx.newest_first ? " | order by TimeGenerated desc" : " | order by TimeGenerated asc";
-    out += " | take " + std::to_string(ctx.limit);
-  }
   NativeQuery q;
   q.dialect = Dialect::kKql;
-  q.text = std::move(out);
+  std::string& out = q.text;
+  out.reserve(256);
+  out += t->name;
+  if (has_range(ctx)) {
+    out += " | where TimeGenerated >= ";
+    append_kql_datetime(ctx.range.from, out);
+    out += " and TimeGenerated < ";  // half-open; `between` would include the end
+    append_kql_datetime(ctx.range.to, out);
+  }
+  if (!ctx.service.empty()) {
+    out += " | where ";
+    KqlWriter::service_match(*t, ctx.service, out);
+  }
+  if (root.kind != NodeKind::kAll) {
+    out += " | where ";
+    KqlWriter w(*t, out);
+    if (root.kind == NodeKind::kAnd || root.kind == NodeKind::kOr) w.operands(root);
+    else w.expr(root);
+  }
+  if (!ctx.filter_only) {
+    out += " | project ";
+    out += t->project;
+    out += ctx.newest_first ? " | order by TimeGenerated desc" : " | order by TimeGenerated asc";
+    out += " | take ";
+    out += std::to_string(ctx.limit);
+  }
   return q;
 }
 

@@ -44,14 +44,20 @@ bool valid_label_name(std::string_view s) {
 
 // A field name as a Loki label: the json/logfmt parsers flatten nested keys
 // with '_' and replace characters that are invalid in label names by '_'.
-std::string label_for(const TranslateContext& ctx, const std::string& field) {
-  if (field == kFieldService) return ctx.loki_service_label;
-  if (field == kFieldLevel) return ctx.loki_level_label;
-  std::string out = field;
-  for (char& c : out)
-    if (c == '.' || c == '-') c = '_';
-  if (!out.empty() && out[0] >= '0' && out[0] <= '9') out.insert(out.begin(), '_');
-  return out;
+void append_label(const TranslateContext& ctx, const std::string& field, std::string& out) {
+  if (field == kFieldService) {
+    out += ctx.loki_service_label;
+    return;
+  }
+  if (field == kFieldLevel) {
+    out += ctx.loki_level_label;
+    return;
+  }
+  if (!field.empty() && field[0] >= '0' && field[0] <= '9') out += '_';
+  size_t start = out.size();
+  out += field;
+  for (size_t i = start; i < out.size(); ++i)
+    if (out[i] == '.' || out[i] == '-') out[i] = '_';
 }
 
 struct Literal {
@@ -97,52 +103,89 @@ Result<std::vector<Clause>> cnf(const Node& n) {
   }
 }
 
-std::string leaf_regex(const Node& leaf) {
-  std::string lit = escape::regex_literal(leaf.value);
-  return leaf.phrase ? lit : "(?i:" + lit + ")";
+// One clause (an OR of literals) as a line filter; `scratch` holds the regex before it is quoted.
+Status append_clause(const Literal* lits, size_t count, std::string& scratch, std::string& out) {
+  scratch.clear();
+  if (count == 1) {
+    const Node& leaf = *lits[0].leaf;
+    if (leaf.phrase) {
+      out += lits[0].negated ? " != " : " |= ";
+      escape::append_logql_string(leaf.value, out);
+      return ok_status();
+    }
+    out += lits[0].negated ? " !~ " : " |~ ";
+    scratch += "(?i)";
+    escape::append_regex_literal(leaf.value, scratch);
+    escape::append_logql_string(scratch, out);
+    return ok_status();
+  }
+  for (size_t i = 0; i < count; ++i) {
+    if (lits[i].negated) return unsupported("LogQL", "an OR between a line filter and a negated line filter");
+    if (!scratch.empty()) scratch += '|';  // (an empty phrase adds nothing, as before)
+    const Node& leaf = *lits[i].leaf;
+    if (leaf.phrase) {
+      escape::append_regex_literal(leaf.value, scratch);
+    } else {
+      scratch += "(?i:";
+      escape::append_regex_literal(leaf.value, scratch);
+      scratch += ')';
+    }
+  }
+  out += " |~ ";
+  escape::append_logql_string(scratch, out);
+  return ok_status();
 }
 
-Result<std::string> clause_filter(const Clause& cl) {
-  if (cl.size() == 1) {
-    const Node& leaf = *cl[0].leaf;
-    if (leaf.phrase) return std::string(cl[0].negated ? " != " : " |= ") + escape::logql_string(leaf.value);
-    return std::string(cl[0].negated ? " !~ " : " |~ ") +
-           escape::logql_string("(?i)" + escape::regex_literal(leaf.value));
+// The line filters of a line-only conjunct.
+Status append_line_filters(const Node& c, std::string& scratch, std::string& out) {
+  // The usual shapes, a word / phrase or its negation, need no CNF.
+  if (c.kind == NodeKind::kText || c.kind == NodeKind::kField) {
+    Literal lit{false, &c};
+    return append_clause(&lit, 1, scratch, out);
   }
-  std::string alt;
-  for (const auto& lit : cl) {
-    if (lit.negated) return unsupported("LogQL", "an OR between a line filter and a negated line filter");
-    if (!alt.empty()) alt += '|';
-    alt += leaf_regex(*lit.leaf);
+  if (c.kind == NodeKind::kNot && c.children.front().kind != NodeKind::kAll) {
+    Literal lit{true, &c.children.front()};
+    return append_clause(&lit, 1, scratch, out);
   }
-  return " |~ " + escape::logql_string(alt);
+  TINKR_ASSIGN_OR_RETURN(auto clauses, cnf(c));
+  for (const auto& cl : clauses) TINKR_RETURN_IF_ERROR(append_clause(cl.data(), cl.size(), scratch, out));
+  return ok_status();
 }
 
-// A label filter expression from a fields-only NNF node.
-Result<std::string> label_expr(const Node& n, const TranslateContext& ctx, bool negated, bool& needs_parser) {
+// A label filter expression from a fields-only NNF node; an AND/OR is
+// parenthesised unless `outer` (a top-level conjunct).
+Status append_label_expr(const Node& n, const TranslateContext& ctx, bool negated, bool& needs_parser,
+                         std::string& out, bool outer = false) {
   switch (n.kind) {
-    case NodeKind::kNot: return label_expr(n.children.front(), ctx, !negated, needs_parser);
+    case NodeKind::kNot: return append_label_expr(n.children.front(), ctx, !negated, needs_parser, out);
     case NodeKind::kAnd:
     case NodeKind::kOr: {
       bool is_and = (n.kind == NodeKind::kAnd) != negated;  // De Morgan
-      std::string out = "(";
+      if (!outer) out += '(';
       bool first = true;
       for (const auto& c : n.children) {
-        TINKR_ASSIGN_OR_RETURN(std::string part, label_expr(c, ctx, negated, needs_parser));
         if (!first) out += is_and ? " and " : " or ";
         first = false;
-        out += part;
+        TINKR_RETURN_IF_ERROR(append_label_expr(c, ctx, negated, needs_parser, out));
       }
-      return out + ")";
+      if (!outer) out += ')';
+      return ok_status();
     }
     case NodeKind::kField:
     case NodeKind::kCompare: {
-      std::string label = label_for(ctx, n.field);
       if (n.field != kFieldService) needs_parser = true;
-      if (n.field == kFieldLevel)
-        return label + (negated ? "!~" : "=~") + escape::logql_string(level_regex(selected_levels(n)));
-      if (n.kind == NodeKind::kField) return label + (negated ? "!=" : "=") + escape::logql_string(n.value);
-      return label + std::string(compare_op_text(negated ? negate(n.op) : n.op)) + n.value;
+      append_label(ctx, n.field, out);
+      if (n.field == kFieldLevel) {
+        out += negated ? "!~" : "=~";
+        escape::append_logql_string(level_regex(selected_levels(n)), out);
+      } else if (n.kind == NodeKind::kField) {
+        out += negated ? "!=" : "=";
+        escape::append_logql_string(n.value, out);
+      } else {
+        out += compare_op_text(negated ? negate(n.op) : n.op);
+        out += n.value;
+      }
+      return ok_status();
     }
     case NodeKind::kAll:
       return unsupported("LogQL", negated ? "NOT *" : "*");
@@ -150,6 +193,23 @@ Result<std::string> label_expr(const Node& n, const TranslateContext& ctx, bool 
       break;
   }
   return unsupported("LogQL", "a word inside a field filter");
+}
+
+// True when NOT appears only directly above leaves (then to_nnf(n) == n).
+bool in_nnf(const Node& n) {
+  switch (n.kind) {
+    case NodeKind::kNot: {
+      NodeKind c = n.children.front().kind;
+      return c != NodeKind::kNot && c != NodeKind::kAnd && c != NodeKind::kOr;
+    }
+    case NodeKind::kAnd:
+    case NodeKind::kOr:
+      for (const auto& c : n.children)
+        if (!in_nnf(c)) return false;
+      return true;
+    default:
+      return true;
+  }
 }
 
 }  // namespace
@@ -164,20 +224,45 @@ Result<NativeQuery> to_logql(const Node& root, const TranslateContext& ctx) {
     return make_error(ErrorCode::kInvalidArgument,
                       "invalid Loki parser '" + ctx.loki_parser + "': expected json, logfmt or empty");
 
-  std::string out = "{" + ctx.loki_service_label;
-  out += ctx.service.empty() ? "=~\".+\"}" : "=" + escape::logql_string(ctx.service) + "}";
-
-  Node nnf = to_nnf(root);
-  std::vector<const Node*> conjuncts;
-  if (nnf.kind == NodeKind::kAnd) {
-    for (const auto& c : nnf.children) conjuncts.push_back(&c);
+  NativeQuery q;
+  q.dialect = Dialect::kLogQL;
+  std::string& out = q.text;
+  out.reserve(256);
+  out += '{';
+  out += ctx.loki_service_label;
+  if (ctx.service.empty()) {
+    out += "=~\".+\"}";
   } else {
-    conjuncts.push_back(&nnf);
+    out += '=';
+    escape::append_logql_string(ctx.service, out);
+    out += '}';
   }
 
-  std::vector<std::string> line_filters, label_filters;
+  Node converted;
+  const Node* nnf = &root;
+  if (!in_nnf(root)) {
+    converted = to_nnf(root);
+    nnf = &converted;
+  }
+  const Node* const* conjuncts;
+  size_t count;
+  std::vector<const Node*> children;
+  if (nnf->kind == NodeKind::kAnd) {
+    children.reserve(nnf->children.size());
+    for (const auto& c : nnf->children) children.push_back(&c);
+    conjuncts = children.data();
+    count = children.size();
+  } else {
+    conjuncts = &nnf;
+    count = 1;
+  }
+
+  // Line filters go straight after the selector; label filters come after
+  // the parser stage, so they are collected apart.
+  std::string label_filters, scratch;
   bool needs_parser = false;
-  for (const Node* c : conjuncts) {
+  for (size_t i = 0; i < count; ++i) {
+    const Node* c = conjuncts[i];
     int kind = classify(*c);
     if (kind == 0) {
       if (c->kind == NodeKind::kNot) return unsupported("LogQL", "NOT * (it matches nothing)");
@@ -185,24 +270,17 @@ Result<NativeQuery> to_logql(const Node& root, const TranslateContext& ctx) {
     }
     if (kind == 3) return unsupported("LogQL", "an OR between a line filter and a field filter");
     if (kind == 1) {
-      TINKR_ASSIGN_OR_RETURN(auto clauses, cnf(*c));
-      for (const auto& cl : clauses) {
-        TINKR_ASSIGN_OR_RETURN(std::string f, clause_filter(cl));
-        line_filters.push_back(std::move(f));
-      }
+      TINKR_RETURN_IF_ERROR(append_line_filters(*c, scratch, out));
     } else {
-      TINKR_ASSIGN_OR_RETURN(std::string f, label_expr(*c, ctx, false, needs_parser));
-      if (c->kind == NodeKind::kAnd || c->kind == NodeKind::kOr) f = f.substr(1, f.size() - 2);
-      label_filters.push_back(std::move(f));
+      label_filters += " | ";
+      TINKR_RETURN_IF_ERROR(append_label_expr(*c, ctx, false, needs_parser, label_filters, /*outer=*/true));
     }
   }
-  for (const auto& f : line_filters) out += f;
-  if (needs_parser && !ctx.loki_parser.empty()) out += " | " + ctx.loki_parser;
-  for (const auto& f : label_filters) out += " | " + f;
-
-  NativeQuery q;
-  q.dialect = Dialect::kLogQL;
-  q.text = std::move(out);
+  if (needs_parser && !ctx.loki_parser.empty()) {
+    out += " | ";
+    out += ctx.loki_parser;
+  }
+  out += label_filters;
   return q;
 }
 
