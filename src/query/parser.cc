@@ -9,8 +9,11 @@
 //   group   := WORD | PHRASE | '(' gor ')'     values of one field
 //   gor     := gand ( OR gand )* ; gand := gunary ( [AND] gunary )* ;
 //   gunary  := NOT gunary | WORD | PHRASE | '(' gor ')'
+#include <array>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <optional>
 
 #include "query/ast.h"
@@ -54,9 +57,20 @@ std::string_view describe(Tok t) {
   return "?";
 }
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+// Character classes, looked up once per byte in the lexer's loops.
+enum : unsigned char { kSpace = 1, kBreak = 2, kBackslash = 4 };
+constexpr std::array<unsigned char, 256> kCharClass = [] {
+  std::array<unsigned char, 256> t{};
+  for (unsigned char c : {' ', '\t', '\n', '\r', '\f', '\v'}) t[c] = kSpace | kBreak;
+  for (unsigned char c : {'(', ')', '"', ':', '<', '>'}) t[c] = kBreak;
+  t['\\'] = kBackslash;
+  return t;
+}();
+unsigned char char_class(char c) { return kCharClass[static_cast<unsigned char>(c)]; }
+
+bool is_space(char c) { return char_class(c) & kSpace; }
 // Characters that end an unquoted word.
-bool is_word_break(char c) { return is_space(c) || c == '(' || c == ')' || c == '"' || c == ':' || c == '<' || c == '>'; }
+bool is_word_break(char c) { return char_class(c) & kBreak; }
 
 Error syntax_error(std::string what, size_t column) {
   return make_error(ErrorCode::kInvalidArgument, std::move(what) + " at column " + std::to_string(column));
@@ -142,8 +156,8 @@ class Lexer {
     // Fast path: no backslash, the word is a slice of the query.
     // (A backslash as the last character is a literal one, like any other character.)
     while (pos_ < text_.size()) {
-      char c = text_[pos_];
-      if ((c == '\\' && pos_ + 1 < text_.size()) || is_word_break(c)) break;
+      unsigned char cls = char_class(text_[pos_]);
+      if (cls != 0 && ((cls & kBreak) || pos_ + 1 < text_.size())) break;
       ++pos_;
     }
     bool escaped = pos_ < text_.size() && text_[pos_] == '\\';
@@ -614,6 +628,11 @@ CompareOp negate(CompareOp op) {
 
 bool is_valid_utf8(std::string_view text) {
   size_t i = 0;
+  // ASCII fast path, eight bytes at a time.
+  for (uint64_t block; i + 8 <= text.size(); i += 8) {
+    std::memcpy(&block, text.data() + i, 8);
+    if (block & 0x8080808080808080ULL) break;
+  }
   while (i < text.size()) {
     auto c = static_cast<unsigned char>(text[i]);
     size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;

@@ -2,18 +2,12 @@
 // the dialect's translator (src/query/translators/).
 #include "query/query.h"
 
+#include "core/strings.h"
 #include "query/ast.h"
 #include "query/translators/common.h"
 
 namespace tinkr::query {
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n' || s.front() == '\r'))
@@ -45,15 +39,25 @@ Status check_context(const TranslateContext& ctx) {
 }  // namespace
 
 Result<Dialect> dialect_for_backend(std::string_view backend_name) {
-  std::string n = lower(trim(backend_name));
-  if (n == "grafana" || n == "loki" || n == "logql") return Dialect::kLogQL;
-  if (n == "cloudwatch" || n == "aws" || n == "insights") return Dialect::kInsights;
-  if (n == "gcp" || n == "google" || n == "cloud-logging" || n == "cloud_logging") return Dialect::kCloudLogging;
-  if (n == "azure" || n == "kql") return Dialect::kKql;
-  if (n == "datadog") return Dialect::kDatadog;
-  if (n == "elastic" || n == "elasticsearch") return Dialect::kElastic;
-  if (n == "otel" || n == "opensearch") return Dialect::kOpenSearch;
-  if (n == "local" || n == "sql" || n == "sqlite") return Dialect::kSql;
+  struct Name {
+    std::string_view name;
+    Dialect dialect;
+  };
+  static constexpr Name kNames[] = {
+      {"grafana", Dialect::kLogQL},        {"loki", Dialect::kLogQL},
+      {"logql", Dialect::kLogQL},          {"cloudwatch", Dialect::kInsights},
+      {"aws", Dialect::kInsights},         {"insights", Dialect::kInsights},
+      {"gcp", Dialect::kCloudLogging},     {"google", Dialect::kCloudLogging},
+      {"cloud-logging", Dialect::kCloudLogging}, {"cloud_logging", Dialect::kCloudLogging},
+      {"azure", Dialect::kKql},            {"kql", Dialect::kKql},
+      {"datadog", Dialect::kDatadog},      {"elastic", Dialect::kElastic},
+      {"elasticsearch", Dialect::kElastic}, {"otel", Dialect::kOpenSearch},
+      {"opensearch", Dialect::kOpenSearch}, {"local", Dialect::kSql},
+      {"sql", Dialect::kSql},              {"sqlite", Dialect::kSql},
+  };
+  std::string_view n = trim(backend_name);
+  for (const auto& entry : kNames)
+    if (iequals(n, entry.name)) return entry.dialect;
   return make_error(ErrorCode::kInvalidArgument,
                     "unknown backend '" + std::string(backend_name) +
                         "': expected cloudwatch, gcp, azure, grafana, datadog, elastic, otel or local");

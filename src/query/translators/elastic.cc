@@ -58,11 +58,14 @@ class BodyWriter {
 
   JsonWriter& json() { return w_; }
 
-  // {"<kind>":{"<field>":"<value>"}}
-  void single_string(std::string_view kind, std::string_view field, std::string_view value) {
+  // {"<kind>":{"<field>":"<value>"}}; `fixed_field`: a schema name, not a user's attribute.
+  void single_string(std::string_view kind, std::string_view field, std::string_view value,
+                     bool fixed_field = true) {
     w_.begin_object();
     w_.begin_object(kind);
-    w_.member(field, value);
+    if (fixed_field) w_.name(field);
+    else w_.key(field);
+    w_.string(value);
     w_.end_object();
     w_.end_object();
   }
@@ -83,7 +86,7 @@ class BodyWriter {
   void end_bool(bool should) {
     w_.end_array();
     if (should) {
-      w_.key("minimum_should_match");
+      w_.name("minimum_should_match");
       w_.int64(1);
     }
     w_.end_object();
@@ -100,14 +103,15 @@ class BodyWriter {
         if (n.field == kFieldService) return term(f_.service, n.value);
         if (n.field == kFieldTraceId) return term(f_.trace, n.value);
         if (n.field == kFieldSpanId) return term(f_.span, n.value);
-        return term(attr(f_, n.field, key_), n.value);
+        return single_string("term", attr(f_, n.field, key_), n.value, /*fixed_field=*/false);
       }
       case NodeKind::kCompare: {
         if (n.field == kFieldLevel) return level(n);
         w_.begin_object();
         w_.begin_object("range");
-        w_.begin_object(attr(f_, n.field, key_));
-        w_.key(range_key(n.op));
+        w_.key(attr(f_, n.field, key_));
+        w_.begin_object();
+        w_.name(range_key(n.op));
         if (n.number == static_cast<double>(static_cast<int64_t>(n.number)) && n.number > -9e15 && n.number < 9e15)
           w_.int64(static_cast<int64_t>(n.number));  // 500, not 5E2
         else
@@ -141,9 +145,9 @@ class BodyWriter {
     if (otel_) {
       w_.begin_object("range");
       w_.begin_object(f_.level);
-      w_.key("gte");
+      w_.name("gte");
       w_.int64(otel_range(levels.front()).first);
-      w_.key("lte");
+      w_.name("lte");
       w_.int64(otel_range(levels.back()).second);
       w_.end_object();
     } else {
@@ -151,10 +155,10 @@ class BodyWriter {
       w_.begin_array(f_.level);
       for (Level l : levels)
         for (auto s : level_spellings(l)) {
-          w_.string(s);
+          w_.fixed_string(s);
           upper_.assign(s);
           for (char& c : upper_) c = static_cast<char>(c - 'a' + 'A');
-          w_.string(upper_);
+          w_.fixed_string(upper_);
         }
       w_.end_array();
     }
@@ -179,17 +183,18 @@ Result<NativeQuery> to_elastic(const Node& root, const TranslateContext& ctx, bo
   JsonWriter& w = b.json();
   w.begin_object();
   if (!ctx.filter_only) {
-    w.key("size");
+    w.name("size");
     w.uint64(ctx.limit);
     w.begin_array("sort");
     w.begin_object();
     w.begin_object(f.time);
-    w.member("order", ctx.newest_first ? "desc" : "asc");
+    w.name("order");
+    w.fixed_string(ctx.newest_first ? "desc" : "asc");
     w.end_object();
     w.end_object();
     w.end_array();
   }
-  w.key("query");
+  w.name("query");
   bool any_filter = has_range(ctx) || !ctx.service.empty() || root.kind != NodeKind::kAll;
   if (!any_filter) {
     b.match_all();
@@ -199,9 +204,12 @@ Result<NativeQuery> to_elastic(const Node& root, const TranslateContext& ctx, bo
       w.begin_object();
       w.begin_object("range");
       w.begin_object(f.time);
-      w.member("gte", format_rfc3339(ctx.range.from));
-      w.member("lt", format_rfc3339(ctx.range.to));
-      w.member("format", "strict_date_optional_time_nanos");
+      w.name("gte");
+      w.fixed_string(format_rfc3339(ctx.range.from));  // digits, '-', ':', 'T', '.', 'Z'
+      w.name("lt");
+      w.fixed_string(format_rfc3339(ctx.range.to));
+      w.name("format");
+      w.fixed_string("strict_date_optional_time_nanos");
       w.end_object();
       w.end_object();
       w.end_object();

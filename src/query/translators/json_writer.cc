@@ -1,5 +1,6 @@
 #include "query/translators/json_writer.h"
 
+#include <cassert>
 #include <charconv>
 
 #include <boost/json/value.hpp>
@@ -24,6 +25,26 @@ void JsonWriter::key(std::string_view k) {
   serialized(k);
   out_ += ':';
   after_key_ = true;
+}
+
+void JsonWriter::quoted_fixed(std::string_view s) {
+  for ([[maybe_unused]] char c : s) assert(c >= 0x20 && c < 0x7F && c != '"' && c != '\\');
+  out_ += '"';
+  out_ += s;
+  out_ += '"';
+}
+
+void JsonWriter::name(std::string_view fixed_key) {
+  if (!first_) out_ += ',';
+  quoted_fixed(fixed_key);
+  out_ += ':';
+  after_key_ = true;
+}
+
+void JsonWriter::fixed_string(std::string_view fixed) {
+  separate();
+  quoted_fixed(fixed);
+  first_ = false;
 }
 
 void JsonWriter::string(std::string_view s) {

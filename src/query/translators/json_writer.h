@@ -2,7 +2,13 @@
 // directly, every string and double goes through Boost.JSON's serializer (so
 // the escaping and number format are Boost.JSON's, byte for byte what
 // json::serialize gives for the same value tree). The caller nests calls
-// correctly (key() before each member value); nothing is checked.
+// correctly (a key before each member value); nothing is checked.
+//
+// name() and fixed_string() are for text the translator itself supplies
+// (field names of the schema, "bool", "desc", …): plain printable ASCII
+// without '"' or '\', which JSON writes as is, so they skip the serializer.
+// Anything that comes from the user (values, attribute names, the service)
+// goes through key() / string().
 // Internal to src/query; used where a json::object tree would be the cost.
 #pragma once
 
@@ -24,14 +30,16 @@ class JsonWriter {
   void end_array() { close(']'); }
   void key(std::string_view k);
   void string(std::string_view s);
+  void name(std::string_view fixed_key);
+  void fixed_string(std::string_view fixed);
   void int64(int64_t v);
   void uint64(uint64_t v);
   void number(double v);
 
-  // Shorthands for the common shapes: "k":"v", "k":{ and "k":[.
-  void member(std::string_view k, std::string_view v) { key(k), string(v); }
-  void begin_object(std::string_view k) { key(k), begin_object(); }
-  void begin_array(std::string_view k) { key(k), begin_array(); }
+  // Shorthands for the common shapes with a fixed name: "k":"v", "k":{ and "k":[.
+  void member(std::string_view fixed_key, std::string_view v) { name(fixed_key), string(v); }
+  void begin_object(std::string_view fixed_key) { name(fixed_key), begin_object(); }
+  void begin_array(std::string_view fixed_key) { name(fixed_key), begin_array(); }
 
  private:
   void separate() {
@@ -48,6 +56,7 @@ class JsonWriter {
     first_ = false;
   }
   void serialized(std::string_view s);  // a string literal via the serializer
+  void quoted_fixed(std::string_view s);
   void drain();
 
   std::string& out_;
