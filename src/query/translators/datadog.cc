@@ -20,84 +20,117 @@ bool plain_token(std::string_view s) {
   return s != "AND" && s != "OR" && s != "NOT";
 }
 
-std::string value(std::string_view s) { return plain_token(s) ? std::string(s) : escape::datadog_quoted(s); }
+void append_value(std::string_view s, std::string& out) {
+  if (plain_token(s)) out += s;
+  else escape::append_datadog_quoted(s, out);
+}
 
-std::string status_values(const Node& n) {
-  std::vector<std::string_view> words;
+void append_status_values(const Node& n, std::string& out) {
+  std::string_view words[12];
+  size_t count = 0;
   for (Level l : selected_levels(n)) {
     switch (l) {
-      case Level::kTrace: words.push_back("trace"); break;
-      case Level::kDebug: words.push_back("debug"); break;
-      case Level::kInfo: words.push_back("info"); words.push_back("notice"); break;
-      case Level::kWarn: words.push_back("warn"); break;
-      case Level::kError: words.push_back("error"); break;
+      case Level::kTrace: words[count++] = "trace"; break;
+      case Level::kDebug: words[count++] = "debug"; break;
+      case Level::kInfo: words[count++] = "info"; words[count++] = "notice"; break;
+      case Level::kWarn: words[count++] = "warn"; break;
+      case Level::kError: words[count++] = "error"; break;
       case Level::kCritical:
-        words.push_back("critical"); words.push_back("alert"); words.push_back("emergency"); break;
+        words[count++] = "critical"; words[count++] = "alert"; words[count++] = "emergency"; break;
       case Level::kUnknown: break;
     }
   }
-  if (words.size() == 1) return "status:" + std::string(words.front());
-  std::string out = "status:(";
-  for (size_t i = 0; i < words.size(); ++i) {
+  if (count == 1) {
+    out += "status:";
+    out += words[0];
+    return;
+  }
+  out += "status:(";
+  for (size_t i = 0; i < count; ++i) {
     if (i) out += " OR ";
     out += words[i];
   }
-  return out + ")";
+  out += ')';
 }
 
-std::string attribute(const std::string& field) {
-  if (field == kFieldTraceId) return "trace_id";
-  if (field == kFieldSpanId) return "@dd.span_id";
-  if (field == kFieldService) return "service";
-  return "@" + field;  // field names are [A-Za-z0-9_.-]
+void append_attribute(const std::string& field, std::string& out) {
+  if (field == kFieldTraceId) out += "trace_id";
+  else if (field == kFieldSpanId) out += "@dd.span_id";
+  else if (field == kFieldService) out += "service";
+  else (out += '@') += field;  // field names are [A-Za-z0-9_.-]
 }
 
-std::string expr(const Node& n) {
-  switch (n.kind) {
-    case NodeKind::kAll: return "*";
-    case NodeKind::kText: return n.phrase ? escape::datadog_quoted(n.value) : value(n.value);
-    case NodeKind::kField:
-      if (n.field == kFieldMessage) return n.phrase ? escape::datadog_quoted(n.value) : value(n.value);
-      if (n.field == kFieldLevel) return status_values(n);
-      return attribute(n.field) + ":" + value(n.value);
-    case NodeKind::kCompare:
-      if (n.field == kFieldLevel) return status_values(n);
-      return attribute(n.field) + ":" + std::string(compare_op_text(n.op)) + n.value;
-    case NodeKind::kNot: return "NOT (" + expr(n.children.front()) + ")";
-    case NodeKind::kAnd:
-    case NodeKind::kOr: {
-      std::string out = "(";
-      bool first = true;
-      for (const auto& c : n.children) {
-        if (!first) out += n.kind == NodeKind::kAnd ? " AND " : " OR ";
-        first = false;
-        out += expr(c);
-      }
-      return out + ")";
-    }
+void append_expr(const Node& n, std::string& out);
+
+// The operands of an AND / OR joined, without the surrounding parentheses.
+void append_operands(const Node& n, std::string& out) {
+  bool first = true;
+  for (const auto& c : n.children) {
+    if (!first) out += n.kind == NodeKind::kAnd ? " AND " : " OR ";
+    first = false;
+    append_expr(c, out);
   }
-  return "*";
+}
+
+void append_expr(const Node& n, std::string& out) {
+  switch (n.kind) {
+    case NodeKind::kAll: out += '*'; return;
+    case NodeKind::kText:
+      if (n.phrase) escape::append_datadog_quoted(n.value, out);
+      else append_value(n.value, out);
+      return;
+    case NodeKind::kField:
+      if (n.field == kFieldMessage) {
+        if (n.phrase) escape::append_datadog_quoted(n.value, out);
+        else append_value(n.value, out);
+        return;
+      }
+      if (n.field == kFieldLevel) return append_status_values(n, out);
+      append_attribute(n.field, out);
+      out += ':';
+      append_value(n.value, out);
+      return;
+    case NodeKind::kCompare:
+      if (n.field == kFieldLevel) return append_status_values(n, out);
+      append_attribute(n.field, out);
+      out += ':';
+      out += compare_op_text(n.op);
+      out += n.value;
+      return;
+    case NodeKind::kNot:
+      out += "NOT (";
+      append_expr(n.children.front(), out);
+      out += ')';
+      return;
+    case NodeKind::kAnd:
+    case NodeKind::kOr:
+      out += '(';
+      append_operands(n, out);
+      out += ')';
+      return;
+  }
+  out += '*';
 }
 
 }  // namespace
 
 Result<NativeQuery> to_datadog(const Node& root, const TranslateContext& ctx) {
-  std::string out;
-  if (!ctx.service.empty()) out = "service:" + value(ctx.service);
-  if (root.kind != NodeKind::kAll) {
-    std::string e = expr(root);
-    if (root.kind == NodeKind::kOr && !out.empty()) {
-      // keep the parentheses: service:x AND (a OR b)
-    } else if (root.kind == NodeKind::kAnd || root.kind == NodeKind::kOr) {
-      e = e.substr(1, e.size() - 2);
-    }
-    if (!out.empty()) out += " AND ";
-    out += e;
-  }
-  if (out.empty()) out = "*";
   NativeQuery q;
   q.dialect = Dialect::kDatadog;
-  q.text = std::move(out);
+  std::string& out = q.text;
+  out.reserve(128);
+  if (!ctx.service.empty()) {
+    out += "service:";
+    append_value(ctx.service, out);
+  }
+  if (root.kind != NodeKind::kAll) {
+    if (!out.empty()) out += " AND ";
+    bool junction = root.kind == NodeKind::kAnd || root.kind == NodeKind::kOr;
+    // Keep the parentheses of an OR after the service: service:x AND (a OR b).
+    if (junction && !(root.kind == NodeKind::kOr && !ctx.service.empty())) append_operands(root, out);
+    else append_expr(root, out);
+  }
+  if (out.empty()) out = "*";
   return q;
 }
 

@@ -91,42 +91,55 @@ class SqlWriter {
   }
 };
 
-}  // namespace
-
-Result<SqlFilter> to_sql_where(const Node& root, const TranslateContext& ctx) {
-  SqlWriter w;
+// Appends the WHERE condition to w.sql (which may already hold a prefix).
+void write_where(const Node& root, const TranslateContext& ctx, SqlWriter& w) {
+  const size_t start = w.sql.size();
+  auto next_condition = [&w, start] {
+    if (w.sql.size() > start) w.sql += " AND ";
+  };
   if (has_range(ctx)) {
     w.sql += "ts >= ? AND ts < ?";
     w.params.emplace_back(to_unix_nanos(ctx.range.from));
     w.params.emplace_back(to_unix_nanos(ctx.range.to));
   }
   if (!ctx.service.empty()) {
-    if (!w.sql.empty()) w.sql += " AND ";
+    next_condition();
     w.sql += "service = ?";
     w.params.emplace_back(ctx.service);
   }
   if (root.kind != NodeKind::kAll) {
-    if (!w.sql.empty()) w.sql += " AND ";
+    next_condition();
     bool grouped = root.kind == NodeKind::kAnd || root.kind == NodeKind::kOr;  // emit() adds the parentheses
     if (!grouped) w.sql += '(';
     w.emit(root);
     if (!grouped) w.sql += ')';
   }
-  if (w.sql.empty()) w.sql = "1";
+  if (w.sql.size() == start) w.sql += '1';
+}
+
+}  // namespace
+
+Result<SqlFilter> to_sql_where(const Node& root, const TranslateContext& ctx) {
+  SqlWriter w;
+  write_where(root, ctx, w);
   return SqlFilter{std::move(w.sql), std::move(w.params)};
 }
 
 Result<NativeQuery> to_sql(const Node& root, const TranslateContext& ctx) {
-  TINKR_ASSIGN_OR_RETURN(SqlFilter f, to_sql_where(root, ctx));
+  SqlWriter w;
+  w.sql.reserve(256);
+  w.params.reserve(8);
+  w.sql = "SELECT id, ts, service, level, message, trace_id, span_id, attributes FROM logs WHERE ";
+  write_where(root, ctx, w);
+  if (!ctx.filter_only) {
+    w.sql += ctx.newest_first ? " ORDER BY ts DESC" : " ORDER BY ts ASC";
+    w.sql += " LIMIT ?";
+    w.params.emplace_back(static_cast<int64_t>(ctx.limit));
+  }
   NativeQuery q;
   q.dialect = Dialect::kSql;
-  q.text = "SELECT id, ts, service, level, message, trace_id, span_id, attributes FROM logs WHERE " + f.where;
-  q.params = std::move(f.params);
-  if (!ctx.filter_only) {
-    q.text += ctx.newest_first ? " ORDER BY ts DESC" : " ORDER BY ts ASC";
-    q.text += " LIMIT ?";
-    q.params.emplace_back(static_cast<int64_t>(ctx.limit));
-  }
+  q.text = std::move(w.sql);
+  q.params = std::move(w.params);
   return q;
 }
 

@@ -184,6 +184,80 @@ TEST(Elastic, Constructs) {
             R"q({"query":{"bool":{"filter":[{"term":{"service.name":"a"}},{"term":{"trace.id":"t"}},{"term":{"span.id":"s"}},{"range":{"duration":{"gt":1.5E0}}}]}}})q");
 }
 
+// The display form: indented, strings escaped as in the body, numbers exactly as sent.
+TEST(Elastic, PrintableIsIndentedBody) {
+  auto q = translate("otel", "level>=ERROR (a.b:\"x\\\"y\" OR d>0.30000000000000004) NOT *", ctx());
+  ASSERT_TRUE(q.ok());
+  EXPECT_EQ(q->text,
+            R"q({"size":100,"sort":[{"time":{"order":"desc"}}],"query":{"bool":{"filter":[{"range":{"time":{"gte":"2024-05-19T06:00:00Z","lt":"2024-05-19T07:00:00Z","format":"strict_date_optional_time_nanos"}}},{"term":{"serviceName":"payments-api"}},{"range":{"severityNumber":{"gte":17,"lte":24}}},{"bool":{"should":[{"term":{"log.attributes.a@b":"x\"y"}},{"range":{"log.attributes.d":{"gt":3.0000000000000004E-1}}}],"minimum_should_match":1}},{"bool":{"must_not":[{"match_all":{}}]}}]}}})q");
+  EXPECT_EQ(printable(*q), R"q({
+  "size": 100,
+  "sort": [
+    {
+      "time": {
+        "order": "desc"
+      }
+    }
+  ],
+  "query": {
+    "bool": {
+      "filter": [
+        {
+          "range": {
+            "time": {
+              "gte": "2024-05-19T06:00:00Z",
+              "lt": "2024-05-19T07:00:00Z",
+              "format": "strict_date_optional_time_nanos"
+            }
+          }
+        },
+        {
+          "term": {
+            "serviceName": "payments-api"
+          }
+        },
+        {
+          "range": {
+            "severityNumber": {
+              "gte": 17,
+              "lte": 24
+            }
+          }
+        },
+        {
+          "bool": {
+            "should": [
+              {
+                "term": {
+                  "log.attributes.a@b": "x\"y"
+                }
+              },
+              {
+                "range": {
+                  "log.attributes.d": {
+                    "gt": 3.0000000000000004E-1
+                  }
+                }
+              }
+            ],
+            "minimum_should_match": 1
+          }
+        },
+        {
+          "bool": {
+            "must_not": [
+              {
+                "match_all": {}
+              }
+            ]
+          }
+        }
+      ]
+    }
+  }
+})q");
+}
+
 // ---- SQL ----
 TEST(Sql, FullSelectWithParameters) {
   auto r = translate("local", "level:(ERROR OR WARN) AND NOT \"health check\" status>=500 user:bob", ctx());
