@@ -538,12 +538,15 @@ void print_word(const std::string& w, std::string& out) {
     out += "\"\"";
     return;
   }
+  // A keyword used as a word gets one escaped letter so that it lexes as a
+  // word: the first, except in "not", where "\n" would read as a newline.
+  size_t keyword_escape = !keyword ? std::string::npos : w[0] == 'n' ? 1 : 0;
   for (size_t i = 0; i < w.size(); ++i) {
     char c = w[i];
     if (c == '\n') { out += "\\n"; continue; }
     if (c == '\t') { out += "\\t"; continue; }
     if (c == '\r') { out += "\\r"; continue; }
-    if (word_needs_escape(c) || (keyword && i == 0)) out += '\\';
+    if (word_needs_escape(c) || i == keyword_escape) out += '\\';
     out += c;
   }
 }

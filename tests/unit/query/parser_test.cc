@@ -43,6 +43,9 @@ TEST(Parser, FieldsAliasesAndLevels) {
   EXPECT_EQ(norm("level>=warn"), "level>=WARN");
   EXPECT_EQ(norm("http.status-code:200"), "http.status-code:200");
   EXPECT_EQ(norm("a\\:b"), "a\\:b");  // an escaped colon is a word, not a field
+  // A keyword as a value: "\\not" would read back as a newline and "ot".
+  EXPECT_EQ(norm("user:not"), "user:n\\ot");
+  EXPECT_EQ(norm("user:or x:NOT"), "user:\\or AND x:\\NOT");
 }
 
 struct ErrorCase {
@@ -78,7 +81,7 @@ TEST(Parser, ErrorsSayWhereAndWhat) {
 TEST(Parser, RoundTripExamples) {
   for (const char* q : {"level:(ERROR OR WARN) AND NOT \"health check\"", "a\\ b", "\"a\\\"b\\\\c\"", "\\and",
                         "\\*", "user:\\or", "x:\"\"", "\"tab\\there\"", "w\\nx", "NOT *", "not (a or (b and c))",
-                        "user:\"é ✓ 𝄞\"", "\"C:\\path\""}) {
+                        "user:\"é ✓ 𝄞\"", "\"C:\\path\"", "user:not", "n\\ot", "user:Not OR x:NOT"}) {
     auto a = parse(q);
     ASSERT_TRUE(a.ok()) << q << ": " << a.error().message;
     auto b = parse(format(*a));
