@@ -1,5 +1,7 @@
 #include "cli/terminal.h"
 
+#include <algorithm>
+
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -84,6 +86,8 @@ int terminal_columns() {
 }
 
 size_t display_width(std::string_view text) {
+  // Printable ASCII (most log lines): one column per byte, no decoding.
+  if (std::all_of(text.begin(), text.end(), [](char c) { return c >= 0x20 && c < 0x7F; })) return text.size();
   size_t width = 0;
   size_t i = 0;
   while (i < text.size()) {
