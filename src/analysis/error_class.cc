@@ -72,7 +72,6 @@ constexpr Rule kRules[] = {
     {"memory_safety", ErrorClass::kLogicBug, "", 0.9,
      R"(segmentation fault|SIGSEGV|SIGABRT|heap-use-after-free|heap-buffer-overflow|stack-buffer-overflow|use-after-free|double[ -]free|runtime error:|assertion failed|AssertionError|Assertion .* failed|panic:|undefined behavior)"},
 };
-constexpr size_t kRuleCount = sizeof(kRules) / sizeof(kRules[0]);
 
 struct Compiled {
   std::unique_ptr<RE2::Set> set;

@@ -113,13 +113,13 @@ struct Sanitizer::Impl {
   std::vector<size_t> set_rule;        // set index → rule index
   std::vector<size_t> whole_text_rules;
 
-  void find_all(size_t rule, std::string_view text, size_t base, std::vector<Candidate>& out) const;
+  void find_all(size_t rule_index, std::string_view text, size_t base, std::vector<Candidate>& out) const;
 };
 
 // Every match of one rule in text (which starts at `base` in the input).
-void Sanitizer::Impl::find_all(size_t i, std::string_view text, size_t base, std::vector<Candidate>& out) const {
-  const Rule& rule = *rules[i];
-  const RE2& re = *regexes[i];
+void Sanitizer::Impl::find_all(size_t rule_index, std::string_view text, size_t base, std::vector<Candidate>& out) const {
+  const Rule& rule = *rules[rule_index];
+  const RE2& re = *regexes[rule_index];
   const re2::StringPiece input(text.data(), text.size());
   std::array<re2::StringPiece, 2> groups;
   const int ngroups = rule.group + 1;
@@ -134,7 +134,7 @@ void Sanitizer::Impl::find_all(size_t i, std::string_view text, size_t base, std
       // A digit run glued to "-", "_" or "." is an id or a version, not a card.
       const bool glued = rule.check == Check::kLuhn && (before == '-' || before == '_' || before == '.');
       if (!glued && check_passes(rule.check, std::string_view(target.data(), target.size())))
-        out.push_back({base + b, base + b + target.size(), i});
+        out.push_back({base + b, base + b + target.size(), rule_index});
     }
     pos = std::max(whole_end, pos + 1);
   }
@@ -215,22 +215,22 @@ std::vector<Finding> Sanitizer::scan(std::string_view text) const {
   return findings;
 }
 
-std::string Sanitizer::sanitize(std::string_view text, std::vector<Finding>* out) const {
-  std::vector<Finding> findings = scan(text);
+std::string Sanitizer::sanitize(std::string_view text, std::vector<Finding>* findings) const {
+  std::vector<Finding> found = scan(text);
   std::string result;
-  if (findings.empty()) {
+  if (found.empty()) {
     result.assign(text);
   } else {
     result.reserve(text.size());
     size_t pos = 0;
-    for (const auto& f : findings) {
+    for (const auto& f : found) {
       result.append(text.substr(pos, f.offset - pos));
       result.append(marker(f));
       pos = f.offset + f.length;
     }
     result.append(text.substr(pos));
   }
-  if (out) *out = std::move(findings);
+  if (findings) *findings = std::move(found);
   return result;
 }
 
