@@ -1,20 +1,19 @@
 #include "sim/azure_metrics_sim.h"
 
 #include <curl/curl.h>
+#include <fmt/format.h>
+#include <gtest/gtest.h>
 #include <openssl/evp.h>
 #include <re2/re2.h>
 
 #include <algorithm>
 #include <atomic>
+#include <boost/json.hpp>
 #include <cmath>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <set>
-
-#include <boost/json.hpp>
-#include <fmt/format.h>
-#include <gtest/gtest.h>
 
 #include "backends/azure/metric_catalog.h"
 #include "backends/azure/metrics_wire.h"
@@ -41,8 +40,10 @@ std::string base64url(std::string_view in) {
                                 reinterpret_cast<const unsigned char*>(in.data()), static_cast<int>(in.size()));
   out.resize(static_cast<size_t>(std::max(n, 0)));
   for (char& c : out) {
-    if (c == '+') c = '-';
-    else if (c == '/') c = '_';
+    if (c == '+')
+      c = '-';
+    else if (c == '/')
+      c = '_';
   }
   while (!out.empty() && out.back() == '=') out.pop_back();
   return out;
@@ -51,9 +52,12 @@ std::string base64url(std::string_view in) {
 std::optional<std::string> base64url_decode(std::string_view in) {
   std::string s(in);
   for (char& c : s) {
-    if (c == '-') c = '+';
-    else if (c == '_') c = '/';
-    else if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '/')) return std::nullopt;
+    if (c == '-')
+      c = '+';
+    else if (c == '_')
+      c = '/';
+    else if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '/'))
+      return std::nullopt;
   }
   size_t pad = 0;
   while (s.size() % 4) {
@@ -150,11 +154,16 @@ struct Sample {
   }
   double get(az::Aggregation a) const {
     switch (a) {
-      case az::Aggregation::kAverage: return avg;
-      case az::Aggregation::kMinimum: return min;
-      case az::Aggregation::kMaximum: return max;
-      case az::Aggregation::kTotal: return total;
-      case az::Aggregation::kCount: return count;
+      case az::Aggregation::kAverage:
+        return avg;
+      case az::Aggregation::kMinimum:
+        return min;
+      case az::Aggregation::kMaximum:
+        return max;
+      case az::Aggregation::kTotal:
+        return total;
+      case az::Aggregation::kCount:
+        return count;
     }
     return avg;
   }
@@ -213,7 +222,8 @@ std::optional<Sample> minute_sample(az::ResourceKind kind, std::string_view metr
       if (metric == "connection_failed") return Sample::of(std::round(ok * m.err * 0.2));
       return std::nullopt;
     }
-    case az::ResourceKind::kOther: return std::nullopt;
+    case az::ResourceKind::kOther:
+      return std::nullopt;
   }
   return std::nullopt;
 }
@@ -256,7 +266,8 @@ struct AzureMetricsSim::Impl {
 
 std::optional<ScriptedResponse> AzureMetricsSim::Impl::check_token(const RecordedRequest& req) const {
   const std::string auth = req.header("Authorization");
-  if (auth.empty()) return arm_error(401, "AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing.");
+  if (auth.empty())
+    return arm_error(401, "AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing.");
   if (auth.size() < 7 || !iequals(std::string_view(auth).substr(0, 7), "Bearer ")) {
     return arm_error(401, "AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing.");
   }
@@ -281,9 +292,7 @@ std::optional<ScriptedResponse> AzureMetricsSim::Impl::check_token(const Recorde
   const int64_t exp_s = exp && exp->is_int64() ? exp->as_int64() : 0;
   const int64_t now_s = to_unix_nanos(tinkr::now()) / 1000000000;
   if (exp_s <= now_s) {
-    auto us_time = [](int64_t s) {
-      return format_rfc3339(from_unix_nanos(s * 1000000000), 0);
-    };
+    auto us_time = [](int64_t s) { return format_rfc3339(from_unix_nanos(s * 1000000000), 0); };
     return arm_error(401, "ExpiredAuthenticationToken",
                      fmt::format("The access token expiry UTC time '{}' is earlier than current UTC time '{}'.",
                                  us_time(exp_s), us_time(now_s)));
@@ -324,8 +333,10 @@ ScriptedResponse AzureMetricsSim::Impl::handle(const RecordedRequest& req) {
   const std::string path = unescape_path(req.path);
   const std::string_view suffix = w::kPathSuffix;
   if (path.size() <= suffix.size() || !iequals(std::string_view(path).substr(path.size() - suffix.size()), suffix)) {
-    return arm_error(404, "InvalidResourceType", "The resource type could not be found in the namespace "
-                                                 "'Microsoft.Insights' for api version '" + *version + "'.");
+    return arm_error(404, "InvalidResourceType",
+                     "The resource type could not be found in the namespace "
+                     "'Microsoft.Insights' for api version '" +
+                         *version + "'.");
   }
   const std::string rid = path.substr(0, path.size() - suffix.size());
   const Resource* res = nullptr;
@@ -348,8 +359,9 @@ ScriptedResponse AzureMetricsSim::Impl::handle(const RecordedRequest& req) {
   std::vector<const az::MetricDefinition*> metrics;
   const std::string names_text = param(q, w::kParamMetricNames).value_or("");
   if (names_text.empty()) {
-    return provider_error("metricnames is required by this simulator (Azure would answer the resource's default "
-                          "metric; Tinkr always names its metrics)");
+    return provider_error(
+        "metricnames is required by this simulator (Azure would answer the resource's default "
+        "metric; Tinkr always names its metrics)");
   }
   for (std::string name : split(names_text, ',')) {
     for (size_t p = 0; (p = name.find(w::kCommaInName, p)) != std::string::npos; ++p) name.replace(p, 2, ",");
@@ -358,10 +370,10 @@ ScriptedResponse AzureMetricsSim::Impl::handle(const RecordedRequest& req) {
       std::vector<std::string> valid;
       for (const auto& d : defs) valid.emplace_back(d.name);
       const std::string type = res->id.type();
-      return provider_error(fmt::format("Failed to find metric configuration for provider: {}, resource Type: {}, "
-                                        "metric: {}, Valid metrics: {}",
-                                        res->id.provider, type.substr(res->id.provider.size() + 1), name,
-                                        joined(valid, ",")));
+      return provider_error(
+          fmt::format("Failed to find metric configuration for provider: {}, resource Type: {}, "
+                      "metric: {}, Valid metrics: {}",
+                      res->id.provider, type.substr(res->id.provider.size() + 1), name, joined(valid, ",")));
     }
     metrics.push_back(def);
   }
@@ -426,15 +438,17 @@ ScriptedResponse AzureMetricsSim::Impl::handle(const RecordedRequest& req) {
           if (std::find(common.begin(), common.end(), g.iso) != common.end()) allowed.emplace_back(g.timespan);
         }
         for (const auto* m : metrics) names.emplace_back(m->name);
-        return provider_error(fmt::format("Commonly allowed time grains: {} between metrics: {}, can not support "
-                                          "requested time grain: {} please adjust your interval parameter to use "
-                                          "one of the common grains, TraceId: {}",
-                                          joined(allowed, ","), joined(names, ","), timespan_text(*asked), kTraceId));
+        return provider_error(
+            fmt::format("Commonly allowed time grains: {} between metrics: {}, can not support "
+                        "requested time grain: {} please adjust your interval parameter to use "
+                        "one of the common grains, TraceId: {}",
+                        joined(allowed, ","), joined(names, ","), timespan_text(*asked), kTraceId));
       }
       // The closest allowed grain.
       for (const auto& g : w::kGrains) {
         if (std::find(common.begin(), common.end(), g.iso) == common.end()) continue;
-        if (!match || std::llabs((Nanos(g.length) - *asked).count()) < std::llabs((Nanos(match->length) - *asked).count()))
+        if (!match ||
+            std::llabs((Nanos(g.length) - *asked).count()) < std::llabs((Nanos(match->length) - *asked).count()))
           match = &g;
       }
     }
@@ -465,8 +479,8 @@ ScriptedResponse AzureMetricsSim::Impl::handle(const RecordedRequest& req) {
         bool known = std::any_of(m->dimensions.begin(), m->dimensions.end(),
                                  [&](std::string_view d) { return iequals(d, fl.dimension); });
         if (!known) {
-          return provider_error(fmt::format("Metric: {} does not support requested dimension combination: {}",
-                                            m->name, fl.dimension));
+          return provider_error(
+              fmt::format("Metric: {} does not support requested dimension combination: {}", m->name, fl.dimension));
         }
         if (!(res->kind == az::ResourceKind::kContainerApp && m->name == "Requests" &&
               iequals(fl.dimension, "statusCodeCategory"))) {
@@ -480,8 +494,10 @@ ScriptedResponse AzureMetricsSim::Impl::handle(const RecordedRequest& req) {
   {
     std::lock_guard lock(mu);
     for (const auto* m : metrics) {
-      if (auto it = failures.find(std::string(m->name)); it != failures.end()) failed.push_back(it->second);
-      else failed.emplace_back();
+      if (auto it = failures.find(std::string(m->name)); it != failures.end())
+        failed.push_back(it->second);
+      else
+        failed.emplace_back();
     }
   }
 
@@ -503,14 +519,17 @@ ScriptedResponse AzureMetricsSim::Impl::handle(const RecordedRequest& req) {
       value.push_back(std::move(metric));
       continue;
     }
-    const std::vector<az::Aggregation> wanted = aggs.empty() ? std::vector<az::Aggregation>{def.aggregations.front()} : aggs;
+    const std::vector<az::Aggregation> wanted =
+        aggs.empty() ? std::vector<az::Aggregation>{def.aggregations.front()} : aggs;
     // One series, or one per requested statusCodeCategory.
     std::vector<std::string> categories = {""};
     if (!filters.empty()) {
       categories.clear();
       for (const auto& f : filters) {
-        if (f.value == "*") categories.insert(categories.end(), {"2xx", "5xx"});
-        else categories.push_back(f.value);
+        if (f.value == "*")
+          categories.insert(categories.end(), {"2xx", "5xx"});
+        else
+          categories.push_back(f.value);
       }
     }
     json::array timeseries;
@@ -535,9 +554,9 @@ ScriptedResponse AzureMetricsSim::Impl::handle(const RecordedRequest& req) {
       json::array md;
       if (!category.empty()) {
         // Azure lower-cases dimension names in metadatavalues.
-        md.push_back(json::object{{"name", json::object{{"value", "statuscodecategory"},
-                                                        {"localizedValue", "statuscodecategory"}}},
-                                  {"value", category}});
+        md.push_back(json::object{
+            {"name", json::object{{"value", "statuscodecategory"}, {"localizedValue", "statuscodecategory"}}},
+            {"value", category}});
       }
       timeseries.push_back(json::object{{"metadatavalues", std::move(md)}, {"data", std::move(points)}});
     }
@@ -565,12 +584,18 @@ AzureMetricsSim::AzureMetricsSim(std::vector<MetricSeries> metrics, std::vector<
     Minutes& mins = impl_->minutes[svc->second];
     for (const auto& p : s.points) {
       Minute& m = mins[to_unix_nanos(p.time) / 60000000000];
-      if (s.name == "http_server_request_rate") m.rps = p.value;
-      else if (s.name == "http_server_error_rate") m.err = p.value;
-      else if (s.name == "http_server_latency_p50") m.p50 = p.value;
-      else if (s.name == "http_server_latency_p99") m.p99 = p.value;
-      else if (s.name == "process_cpu_utilization") m.cpu = p.value;
-      else if (s.name == "process_memory_usage") m.mem = p.value;
+      if (s.name == "http_server_request_rate")
+        m.rps = p.value;
+      else if (s.name == "http_server_error_rate")
+        m.err = p.value;
+      else if (s.name == "http_server_latency_p50")
+        m.p50 = p.value;
+      else if (s.name == "http_server_latency_p99")
+        m.p99 = p.value;
+      else if (s.name == "process_cpu_utilization")
+        m.cpu = p.value;
+      else if (s.name == "process_memory_usage")
+        m.mem = p.value;
     }
     if (impl_->options.now == Timestamp{} && !s.points.empty())
       impl_->options.now = std::max(impl_->options.now, s.points.back().time + std::chrono::minutes(1));

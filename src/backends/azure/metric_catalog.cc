@@ -31,7 +31,7 @@ const std::vector<MetricDefinition>& web_sites() {
       {"AverageResponseTime", "Seconds", {A}, kInstance, {}},  // deprecated: HttpResponseTime
       {"BytesReceived", "Bytes", {T}, kInstance, {}},
       {"BytesSent", "Bytes", {T}, kInstance, {}},
-      {"CpuPercentage", "Percent", {A}, kInstance, {}},  // Flex Consumption function apps only
+      {"CpuPercentage", "Percent", {A}, kInstance, {}},       // Flex Consumption function apps only
       {"CpuTime", "Seconds", {T, C, Mn, Mx}, kInstance, {}},  // web apps only
       {"CurrentAssemblies", "Count", {A}, kInstance, {}},
       {"FileSystemUsage", "Bytes", {A}, kNone, {"PT6H", "PT12H", "P1D"}},
@@ -163,15 +163,21 @@ const std::vector<MetricDefinition>& sql_databases() {
       {"full_backup_size_bytes", "Bytes", {A, Mx, Mn}, kNone, daily},
       {"ledger_digest_upload_failed", "Count", {C}, kNone, {}},
       {"ledger_digest_upload_success", "Count", {C}, kNone, {}},
-      {"local_tempdb_usage_percent", "Percent", {A, Mx, Mn}, kNone,
+      {"local_tempdb_usage_percent",
+       "Percent",
+       {A, Mx, Mn},
+       kNone,
        {"PT5M", "PT15M", "PT30M", "PT1H", "PT6H", "PT12H", "P1D"}},
       {"log_backup_size_bytes", "Bytes", {A, Mx, Mn}, kNone, daily},
       {"log_write_percent", "Percent", {A, Mx, Mn}, kNone, {}},
       {"memory_usage_percent", "Percent", {A, Mx, Mn}, kNone, {}},
       {"physical_data_read_percent", "Percent", {A, Mx, Mn}, kNone, {}},
       {"queued_queries", "Count", {T}, kNone, {}},
-      {"replication_lag_seconds", "Seconds", {A, Mx, Mn}, {"PartnerResourceId", "PartnerServerName",
-                                                           "PartnerDatabaseName"}, {}},
+      {"replication_lag_seconds",
+       "Seconds",
+       {A, Mx, Mn},
+       {"PartnerResourceId", "PartnerServerName", "PartnerDatabaseName"},
+       {}},
       {"sessions_count", "Count", {A, Mx, Mn}, kNone, {}},
       {"sessions_percent", "Percent", {A, Mx, Mn}, kNone, {}},
       {"snapshot_backup_size_bytes", "Bytes", {A, Mx, Mn}, kNone, daily},
@@ -228,7 +234,8 @@ std::optional<MetricPlan> plan_alias(ResourceKind kind, std::string_view alias) 
         return p;
       }
       // No percentiles in App Service platform metrics; HttpResponseTime offers Average only.
-      if (alias == "latency_p50" || alias == "latency_p99") return alias_plan(alias, "HttpResponseTime", A, D::kValue, "s");
+      if (alias == "latency_p50" || alias == "latency_p99")
+        return alias_plan(alias, "HttpResponseTime", A, D::kValue, "s");
       if (alias == "cpu") {
         return fn ? alias_plan(alias, "CpuPercentage", A, D::kValue, "%")
                   : alias_plan(alias, "CpuTime", T, D::kPerSecond, "1");  // CPU seconds per second: cores
@@ -261,7 +268,8 @@ std::optional<MetricPlan> plan_alias(ResourceKind kind, std::string_view alias) 
       if (alias == "memory") return alias_plan(alias, "sql_instance_memory_percent", A, D::kValue, "%");
       return std::nullopt;
     }
-    case ResourceKind::kOther: return std::nullopt;
+    case ResourceKind::kOther:
+      return std::nullopt;
   }
   return std::nullopt;
 }
@@ -299,11 +307,16 @@ std::string_view legacy_name(ResourceKind kind, std::string_view name) {
 
 std::string_view aggregation_name(Aggregation a) {
   switch (a) {
-    case Aggregation::kAverage: return "average";
-    case Aggregation::kMinimum: return "minimum";
-    case Aggregation::kMaximum: return "maximum";
-    case Aggregation::kTotal: return "total";
-    case Aggregation::kCount: return "count";
+    case Aggregation::kAverage:
+      return "average";
+    case Aggregation::kMinimum:
+      return "minimum";
+    case Aggregation::kMaximum:
+      return "maximum";
+    case Aggregation::kTotal:
+      return "total";
+    case Aggregation::kCount:
+      return "count";
   }
   return "average";
 }
@@ -324,10 +337,14 @@ const std::vector<MetricDefinition>& metric_definitions(ResourceKind kind) {
   static const std::vector<MetricDefinition> none;
   switch (kind) {
     case ResourceKind::kAppService:
-    case ResourceKind::kFunctionApp: return web_sites();
-    case ResourceKind::kContainerApp: return container_apps();
-    case ResourceKind::kSqlDatabase: return sql_databases();
-    case ResourceKind::kOther: return none;
+    case ResourceKind::kFunctionApp:
+      return web_sites();
+    case ResourceKind::kContainerApp:
+      return container_apps();
+    case ResourceKind::kSqlDatabase:
+      return sql_databases();
+    case ResourceKind::kOther:
+      return none;
   }
   return none;
 }
@@ -341,11 +358,16 @@ const MetricDefinition* find_metric(ResourceKind kind, std::string_view name) {
 
 std::vector<std::string_view> default_metrics(ResourceKind kind) {
   switch (kind) {
-    case ResourceKind::kAppService: return {"Requests", "HttpResponseTime", "Http5xx"};
-    case ResourceKind::kFunctionApp: return {"FunctionExecutionCount", "FunctionExecutionUnits"};
-    case ResourceKind::kContainerApp: return {"Requests", "ResponseTime"};
-    case ResourceKind::kSqlDatabase: return {"dtu_consumption_percent", "connection_failed"};
-    case ResourceKind::kOther: return {};
+    case ResourceKind::kAppService:
+      return {"Requests", "HttpResponseTime", "Http5xx"};
+    case ResourceKind::kFunctionApp:
+      return {"FunctionExecutionCount", "FunctionExecutionUnits"};
+    case ResourceKind::kContainerApp:
+      return {"Requests", "ResponseTime"};
+    case ResourceKind::kSqlDatabase:
+      return {"dtu_consumption_percent", "connection_failed"};
+    case ResourceKind::kOther:
+      return {};
   }
   return {};
 }
@@ -373,9 +395,8 @@ Result<MetricPlan> plan_metric(ResourceKind kind, std::string_view metric) {
                                     "container_app, sql_database); for this resource name an Azure metric instead",
                                     metric));
     }
-    return make_error(ErrorCode::kInvalidArgument,
-                      fmt::format("Azure Monitor has no {} for {} resources; {}", metric,
-                                  resource_kind_name(kind), catalog_listing(kind)));
+    return make_error(ErrorCode::kInvalidArgument, fmt::format("Azure Monitor has no {} for {} resources; {}", metric,
+                                                               resource_kind_name(kind), catalog_listing(kind)));
   }
 
   // "<name>[:<aggregation>]".
@@ -394,8 +415,9 @@ Result<MetricPlan> plan_metric(ResourceKind kind, std::string_view metric) {
   }
   if (name.find("%2") != std::string_view::npos) {
     // "%2" is how a comma inside a name is written on the wire: ambiguous.
-    return make_error(ErrorCode::kInvalidArgument,
-                      fmt::format("the metric name \"{}\" holds \"%2\", which Azure reads as a comma; write the comma", name));
+    return make_error(
+        ErrorCode::kInvalidArgument,
+        fmt::format("the metric name \"{}\" holds \"%2\", which Azure reads as a comma; write the comma", name));
   }
 
   MetricPlan p;

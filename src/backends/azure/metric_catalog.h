@@ -7,12 +7,17 @@
 // Microsoft.Sql/servers/databases. Function apps are Microsoft.Web/sites too:
 // they share the list.
 //
-// Aliases (one series each):
-//   kind            request_rate              error_rate                          latency_p50 / latency_p99             cpu                          memory
-//   app_service     Requests total / s        Http5xx / Requests (totals)         HttpResponseTime average (s)          CpuTime total / s (cores)    MemoryWorkingSet average
-//   function_app    FunctionExecutionCount/s  Http5xx / Requests (totals)         HttpResponseTime average (s)          CpuPercentage average (%)    MemoryWorkingSet average
-//   container_app   Requests total / s        Requests 5xx / all (statusCodeCategory)  ResponseTime average / maximum (ms)  UsageNanoCores average (cores)  WorkingSetBytes average
-//   sql_database    —                         connection_failed / (failed + successful)  —                              cpu_percent average (%)      sql_instance_memory_percent average (%)
+// Aliases (one series each; "/s" divides by the interval Azure answered with):
+//   app_service    request_rate Requests total/s; error_rate Http5xx/Requests (totals);
+//                  latency_p50 and latency_p99 HttpResponseTime average (s); cpu CpuTime total/s (cores);
+//                  memory MemoryWorkingSet average
+//   function_app   request_rate FunctionExecutionCount total/s; error_rate, latency_*, memory as app_service;
+//                  cpu CpuPercentage average (%, Flex Consumption only)
+//   container_app  request_rate Requests total/s; error_rate Requests with statusCodeCategory 5xx / all;
+//                  latency_p50 ResponseTime average, latency_p99 ResponseTime maximum (ms);
+//                  cpu UsageNanoCores average / 1e9 (cores); memory WorkingSetBytes average
+//   sql_database   error_rate connection_failed / (connection_failed + connection_successful);
+//                  cpu cpu_percent average (%); memory sql_instance_memory_percent average (%)
 // Azure platform metrics carry no percentiles: latency_p50 is the average
 // response time everywhere, and latency_p99 is the maximum of the per-minute
 // samples where the metric offers Maximum (Container Apps ResponseTime) and
@@ -46,11 +51,11 @@ std::string_view aggregation_name(Aggregation a);
 std::optional<Aggregation> parse_aggregation(std::string_view text);
 
 struct MetricDefinition {
-  std::string_view name;          // the REST name, case as Azure spells it
-  std::string_view unit;          // Azure's unit enum: Count, Bytes, Seconds, MilliSeconds, Percent, …
+  std::string_view name;                  // the REST name, case as Azure spells it
+  std::string_view unit;                  // Azure's unit enum: Count, Bytes, Seconds, MilliSeconds, Percent, …
   std::vector<Aggregation> aggregations;  // supported; the first is the primary (default)
   std::vector<std::string_view> dimensions;
-  std::vector<std::string_view> grains;   // allowed intervals when restricted; empty: all of metrics_wire::kGrains
+  std::vector<std::string_view> grains;  // allowed intervals when restricted; empty: all of metrics_wire::kGrains
 };
 
 // The published metrics of a kind (empty for kOther), in Microsoft's order.
@@ -67,24 +72,24 @@ std::vector<std::string_view> supported_aliases(ResourceKind kind);
 
 // How one series is computed from one metrics request.
 enum class Derivation {
-  kValue,      // the aggregate as is (times scale)
-  kPerSecond,  // the aggregate divided by the interval in seconds (times scale)
-  kRatio,      // metric / denominator, point by point
-  kShare,      // metric / (metric + denominator)
+  kValue,           // the aggregate as is (times scale)
+  kPerSecond,       // the aggregate divided by the interval in seconds (times scale)
+  kRatio,           // metric / denominator, point by point
+  kShare,           // metric / (metric + denominator)
   kDimensionShare,  // the series whose `dimension` is `dimension_value` / the sum of all series
 };
 
 struct MetricPlan {
-  std::string series_name;      // the alias asked for, or the canonical raw name
-  std::string metric;           // Azure metric queried (the numerator)
-  std::string denominator;      // kRatio / kShare: the second metric
+  std::string series_name;                 // the alias asked for, or the canonical raw name
+  std::string metric;                      // Azure metric queried (the numerator)
+  std::string denominator;                 // kRatio / kShare: the second metric
   std::optional<Aggregation> aggregation;  // unset: Azure's primary (raw names of other types)
   Derivation derivation = Derivation::kValue;
   std::string filter;           // $filter ("statusCodeCategory eq '*'"), empty for none
   std::string dimension;        // kDimensionShare
   std::string dimension_value;  // kDimensionShare ("5xx")
   double scale = 1.0;
-  std::string unit;             // our unit; empty: from Azure's answer
+  std::string unit;  // our unit; empty: from Azure's answer
   bool alias = false;
 };
 

@@ -46,8 +46,9 @@ Error metrics_http_error(const net::HttpResponse& response, const ResourceId& re
       fix = "check the metric name, aggregation and time range";
       break;
     case 401:
-      fix = "the Azure credential was refused: check az login / the managed identity (AZURE_CLIENT_ID) and that "
-            "the profile's cloud matches the Resource Manager endpoint";
+      fix =
+          "the Azure credential was refused: check az login / the managed identity (AZURE_CLIENT_ID) and that "
+          "the profile's cloud matches the Resource Manager endpoint";
       break;
     case 403:
       fix = fmt::format("grant the identity the Monitoring Reader role on {} (or its resource group or subscription)",
@@ -115,7 +116,8 @@ Result<std::vector<MetricSeries>> MetricsClient::get_metrics(const MetricTarget&
   return to_series(plan, answer, Nanos(grain.length), labels);
 }
 
-Result<std::vector<MetricSeries>> MetricsClient::get_metrics(const MetricQuery& q, const config::ServiceConfig* settings,
+Result<std::vector<MetricSeries>> MetricsClient::get_metrics(const MetricQuery& q,
+                                                             const config::ServiceConfig* settings,
                                                              const ResourceDefaults& defaults) const {
   TINKR_ASSIGN_OR_RETURN(MetricTarget target, resolve_metric_target(q.service, q.resource_type, settings, defaults));
   return get_metrics(target, q.metric, q.range, q.step, q.service);

@@ -37,7 +37,7 @@ struct MetricsClientOptions {
   std::string resource_manager_url;  // AzureEndpoints::resource_manager, e.g. "https://management.azure.com"
   std::string token_scope;           // AzureEndpoints::resource_manager_scope()
   std::string api_version = "2023-10-01";
-  net::Millis timeout{30000};        // one attempt
+  net::Millis timeout{30000};  // one attempt
 };
 
 class MetricsClient {

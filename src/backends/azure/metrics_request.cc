@@ -27,8 +27,10 @@ std::string join_metric_names(const std::vector<std::string>& names) {
   for (const auto& n : names) {
     if (!out.empty()) out += ',';
     for (char c : n) {
-      if (c == ',') out += w::kCommaInName;
-      else out += c;
+      if (c == ',')
+        out += w::kCommaInName;
+      else
+        out += c;
     }
   }
   return out;
@@ -37,8 +39,9 @@ std::string join_metric_names(const std::vector<std::string>& names) {
 Result<QueryParams> build_metrics_params(const MetricPlan& plan, const TimeRange& range, const w::Grain& interval,
                                          std::string_view api_version) {
   if (range.from >= range.to) {
-    return make_error(ErrorCode::kInvalidArgument,
-                      "the time range is empty: Azure metrics need a start before the end (--since 1h, or --from/--to)");
+    return make_error(
+        ErrorCode::kInvalidArgument,
+        "the time range is empty: Azure metrics need a start before the end (--since 1h, or --from/--to)");
   }
   std::vector<std::string> names = {plan.metric};
   if (!plan.denominator.empty()) names.push_back(plan.denominator);

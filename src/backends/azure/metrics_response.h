@@ -35,9 +35,9 @@ struct AzureTimeSeries {
 };
 
 struct AzureMetric {
-  std::string name;            // name.value
-  std::string unit;            // Azure's unit enum
-  std::string error_code;      // "Success" when it worked
+  std::string name;        // name.value
+  std::string unit;        // Azure's unit enum
+  std::string error_code;  // "Success" when it worked
   std::string error_message;
   std::vector<AzureTimeSeries> timeseries;
 

@@ -130,7 +130,8 @@ Result<std::vector<MetricSeries>> to_series(const MetricPlan& plan, const AzureM
       Points all = summed(*num, plan.aggregation), part;
       for (const auto& ts : num->timeseries) {
         bool match = false;
-        for (const auto& [k, v] : ts.dimensions) match = match || (iequals(k, plan.dimension) && iequals(v, plan.dimension_value));
+        for (const auto& [k, v] : ts.dimensions)
+          match = match || (iequals(k, plan.dimension) && iequals(v, plan.dimension_value));
         if (!match) continue;
         for (const auto& p : ts.data) {
           if (auto v = value_of(p, plan.aggregation)) part[to_unix_nanos(p.time)] += *v;

@@ -21,12 +21,12 @@ inline constexpr std::string_view kApiVersion = "2023-10-01";
 
 // Query parameters (names as the REST reference spells them).
 inline constexpr std::string_view kParamApiVersion = "api-version";
-inline constexpr std::string_view kParamMetricNames = "metricnames";   // comma list, at most 20
-inline constexpr std::string_view kParamTimespan = "timespan";         // "start/end", ISO 8601
-inline constexpr std::string_view kParamInterval = "interval";         // ISO 8601 duration or FULL
-inline constexpr std::string_view kParamAggregation = "aggregation";   // comma list
-inline constexpr std::string_view kParamFilter = "$filter";            // "dim eq '*'"
-inline constexpr std::string_view kParamTop = "top";                   // only with $filter; default 10
+inline constexpr std::string_view kParamMetricNames = "metricnames";  // comma list, at most 20
+inline constexpr std::string_view kParamTimespan = "timespan";        // "start/end", ISO 8601
+inline constexpr std::string_view kParamInterval = "interval";        // ISO 8601 duration or FULL
+inline constexpr std::string_view kParamAggregation = "aggregation";  // comma list
+inline constexpr std::string_view kParamFilter = "$filter";           // "dim eq '*'"
+inline constexpr std::string_view kParamTop = "top";                  // only with $filter; default 10
 inline constexpr std::string_view kParamAutoAdjust = "AutoAdjustTimegrain";
 inline constexpr std::string_view kParamMetricNamespace = "metricnamespace";
 inline constexpr int kMaxMetricNames = 20;
@@ -49,7 +49,7 @@ inline constexpr std::string_view kName = "name";
 inline constexpr std::string_view kLocalizedValue = "localizedValue";
 inline constexpr std::string_view kDisplayDescription = "displayDescription";
 inline constexpr std::string_view kUnit = "unit";
-inline constexpr std::string_view kErrorCode = "errorCode";        // "Success" when the metric worked
+inline constexpr std::string_view kErrorCode = "errorCode";  // "Success" when the metric worked
 inline constexpr std::string_view kErrorMessage = "errorMessage";
 inline constexpr std::string_view kSuccess = "Success";
 inline constexpr std::string_view kTimeseries = "timeseries";

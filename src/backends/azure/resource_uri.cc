@@ -28,6 +28,7 @@ constexpr KindName kKindNames[] = {
     {"functionapp", ResourceKind::kFunctionApp},
     {"function-app", ResourceKind::kFunctionApp},
     {"functions", ResourceKind::kFunctionApp},
+    {"function", ResourceKind::kFunctionApp},
     {"azure_functions", ResourceKind::kFunctionApp},
     {"Microsoft.Web/sites/functionapp", ResourceKind::kFunctionApp},
     {"container_app", ResourceKind::kContainerApp},
@@ -52,24 +53,24 @@ bool is_non_ascii(char c) { return static_cast<unsigned char>(c) >= 0x80; }
 
 // Characters, not bytes: UTF-8 continuation bytes do not count.
 size_t char_count(std::string_view s) {
-  return static_cast<size_t>(std::count_if(s.begin(), s.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  }));
+  return static_cast<size_t>(
+      std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
 // Printable form of a name for error messages (controls as \xHH).
 std::string shown(std::string_view s) {
   std::string out;
   for (char c : s) {
-    if (is_control(c)) out += fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
-    else out += c;
+    if (is_control(c))
+      out += fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
+    else
+      out += c;
   }
   return out;
 }
 
 Error invalid(std::string_view what, std::string_view value, std::string_view rule) {
-  return make_error(ErrorCode::kInvalidArgument,
-                    fmt::format("invalid Azure {} \"{}\": {}", what, shown(value), rule));
+  return make_error(ErrorCode::kInvalidArgument, fmt::format("invalid Azure {} \"{}\": {}", what, shown(value), rule));
 }
 
 Status check_length(std::string_view what, std::string_view value, size_t min, size_t max) {
@@ -180,10 +181,14 @@ Status check_names(const ResourceId& id) {
     const auto& [type, name] = id.types_and_names[i];
     TINKR_RETURN_IF_ERROR(check_type_segment(type));
     Status st = ok_status();
-    if (kind == ResourceKind::kAppService) st = check_site_name(name);
-    else if (kind == ResourceKind::kContainerApp) st = check_container_app_name(name);
-    else if (kind == ResourceKind::kSqlDatabase) st = i == 0 ? check_sql_server_name(name) : check_sql_database_name(name);
-    else st = check_generic_name(name);
+    if (kind == ResourceKind::kAppService)
+      st = check_site_name(name);
+    else if (kind == ResourceKind::kContainerApp)
+      st = check_container_app_name(name);
+    else if (kind == ResourceKind::kSqlDatabase)
+      st = i == 0 ? check_sql_server_name(name) : check_sql_database_name(name);
+    else
+      st = check_generic_name(name);
     TINKR_RETURN_IF_ERROR(st);
   }
   return ok_status();
@@ -219,11 +224,16 @@ std::string service_section(std::string_view service) {
 
 std::string_view resource_kind_name(ResourceKind kind) {
   switch (kind) {
-    case ResourceKind::kAppService: return "app_service";
-    case ResourceKind::kFunctionApp: return "function_app";
-    case ResourceKind::kContainerApp: return "container_app";
-    case ResourceKind::kSqlDatabase: return "sql_database";
-    case ResourceKind::kOther: return "other";
+    case ResourceKind::kAppService:
+      return "app_service";
+    case ResourceKind::kFunctionApp:
+      return "function_app";
+    case ResourceKind::kContainerApp:
+      return "container_app";
+    case ResourceKind::kSqlDatabase:
+      return "sql_database";
+    case ResourceKind::kOther:
+      return "other";
   }
   return "other";
 }
@@ -231,10 +241,14 @@ std::string_view resource_kind_name(ResourceKind kind) {
 std::string_view resource_kind_arm_type(ResourceKind kind) {
   switch (kind) {
     case ResourceKind::kAppService:
-    case ResourceKind::kFunctionApp: return "Microsoft.Web/sites";
-    case ResourceKind::kContainerApp: return "Microsoft.App/containerApps";
-    case ResourceKind::kSqlDatabase: return "Microsoft.Sql/servers/databases";
-    case ResourceKind::kOther: return "";
+    case ResourceKind::kFunctionApp:
+      return "Microsoft.Web/sites";
+    case ResourceKind::kContainerApp:
+      return "Microsoft.App/containerApps";
+    case ResourceKind::kSqlDatabase:
+      return "Microsoft.Sql/servers/databases";
+    case ResourceKind::kOther:
+      return "";
   }
   return "";
 }
@@ -284,14 +298,16 @@ Result<ResourceId> parse_resource_id(std::string_view text) {
   constexpr std::string_view kShape =
       "a resource id looks like /subscriptions/<guid>/resourceGroups/<group>/providers/<Namespace>/<type>/<name>";
   if (text.empty() || text.front() != '/')
-    return make_error(ErrorCode::kInvalidArgument, fmt::format("invalid Azure resource id \"{}\": {}", shown(text), kShape));
+    return make_error(ErrorCode::kInvalidArgument,
+                      fmt::format("invalid Azure resource id \"{}\": {}", shown(text), kShape));
   std::string_view body = text.substr(1);
   if (!body.empty() && body.back() == '/') body.remove_suffix(1);
   const auto seg = split_path(body);
   // subscriptions/<s>/resourceGroups/<g>/providers/<ns>/<type>/<name>[/<type>/<name>]…
   if (seg.size() < 8 || seg.size() % 2 != 0 || !iequals(seg[0], "subscriptions") ||
       !iequals(seg[2], "resourceGroups") || !iequals(seg[4], "providers")) {
-    return make_error(ErrorCode::kInvalidArgument, fmt::format("invalid Azure resource id \"{}\": {}", shown(text), kShape));
+    return make_error(ErrorCode::kInvalidArgument,
+                      fmt::format("invalid Azure resource id \"{}\": {}", shown(text), kShape));
   }
   ResourceId id;
   id.subscription = std::string(seg[1]);
@@ -348,8 +364,7 @@ Result<MetricTarget> resolve_metric_target(std::string_view service, std::string
   if (const std::string rid = setting(settings, "resource_id"); !rid.empty()) {
     auto id = parse_resource_id(rid);
     if (!id.ok()) {
-      return make_error(ErrorCode::kConfig,
-                        fmt::format("resource_id of service {}: {}", service, id.error().message));
+      return make_error(ErrorCode::kConfig, fmt::format("resource_id of service {}: {}", service, id.error().message));
     }
     target.kind = kind.value_or(id->kind());
     if (kind && !compatible(*kind, id->kind())) {

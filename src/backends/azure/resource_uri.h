@@ -45,9 +45,9 @@ Result<ResourceKind> parse_resource_kind(std::string_view text);
 
 // A parsed, validated ARM resource id.
 struct ResourceId {
-  std::string subscription;    // GUID
+  std::string subscription;  // GUID
   std::string resource_group;
-  std::string provider;        // "Microsoft.Web"
+  std::string provider;                                              // "Microsoft.Web"
   std::vector<std::pair<std::string, std::string>> types_and_names;  // {"sites", "payments-api"}, …
 
   // "Microsoft.Web/sites", "Microsoft.Sql/servers/databases".
@@ -71,9 +71,8 @@ Result<ResourceId> parse_resource_id(std::string_view text);
 
 // Builds the id of a resource of `kind` (not kOther); `parent` is the SQL
 // server for kSqlDatabase and ignored otherwise. Each part is validated.
-Result<ResourceId> make_resource_id(ResourceKind kind, std::string_view subscription,
-                                    std::string_view resource_group, std::string_view name,
-                                    std::string_view parent = "");
+Result<ResourceId> make_resource_id(ResourceKind kind, std::string_view subscription, std::string_view resource_group,
+                                    std::string_view name, std::string_view parent = "");
 
 // What the profile says when a service has no settings of its own.
 struct ResourceDefaults {

@@ -11,8 +11,8 @@ std::string percent_encode(std::string_view text) {
   if (text.empty()) return {};
   if (text.size() > static_cast<size_t>(INT_MAX)) return {};
   // A NULL handle is allowed since libcurl 7.82.
-  std::unique_ptr<char, decltype(&curl_free)> out(
-      curl_easy_escape(nullptr, text.data(), static_cast<int>(text.size())), curl_free);
+  std::unique_ptr<char, decltype(&curl_free)> out(curl_easy_escape(nullptr, text.data(), static_cast<int>(text.size())),
+                                                  curl_free);
   return out ? std::string(out.get()) : std::string();
 }
 
