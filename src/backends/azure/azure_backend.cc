@@ -10,6 +10,8 @@
 #include "backends/azure/log_analytics_client.h"
 #include "backends/azure/log_analytics_wire.h"
 #include "backends/azure/log_tables.h"
+#include "backends/azure/metrics_client.h"
+#include "backends/azure/resource_uri.h"
 #include "backends/azure/trace_assembly.h"
 #include "query/escape.h"
 #include "query/query.h"
@@ -86,7 +88,8 @@ class AzureBackend final : public ObservabilityBackend {
         connection_(std::move(connection)),
         http_(std::make_shared<net::HttpClient>(client_options(options_))),
         logs_(options_, connection_.endpoints.log_analytics, connection_.log_analytics_scope, connection_.credential,
-              http_) {}
+              http_),
+        metrics_(metrics_options(options_, connection_), connection_.credential, http_) {}
 
   std::string_view name() const override { return "azure"; }
 
@@ -166,11 +169,16 @@ class AzureBackend final : public ObservabilityBackend {
     return out;
   }
 
+  // Azure Monitor Metrics through Resource Manager; the resource comes from
+  // the service's settings and the profile's subscription / resource group.
   Result<std::vector<MetricSeries>> get_metrics(const MetricQuery& q) override {
-    return make_error(ErrorCode::kUnimplemented,
-                      fmt::format("metric '{}': Azure Monitor Metrics are not wired into the azure backend yet; logs, "
-                                  "log volume and traces work (tinkr logs, tinkr trace, tinkr anomaly)",
-                                  q.metric));
+    const config::ServiceConfig* settings = nullptr;
+    if (auto it = options_.services.find(q.service); it != options_.services.end()) settings = &it->second;
+    azure::ResourceDefaults defaults{options_.subscription_id, options_.resource_group, ""};
+    // The profile's resource_type also picks log tables (app_insights, k8s, …):
+    // it is a metrics default only when it names a metrics resource type.
+    if (azure::parse_resource_kind(options_.resource_type).ok()) defaults.resource_type = options_.resource_type;
+    return metrics_.get_metrics(q, settings, defaults);
   }
 
   Result<std::vector<Trace>> get_traces(const TraceQuery& q) override {
@@ -260,6 +268,14 @@ class AzureBackend final : public ObservabilityBackend {
   }
 
  private:
+  static azure::MetricsClientOptions metrics_options(const azure::AzureOptions& o, const azure::AzureConnection& c) {
+    azure::MetricsClientOptions m;
+    m.resource_manager_url = c.endpoints.resource_manager;
+    m.token_scope = c.resource_manager_scope;
+    m.timeout = std::chrono::duration_cast<net::Millis>(o.timeout);
+    return m;
+  }
+
   static net::HttpClientOptions client_options(const azure::AzureOptions& o) {
     net::HttpClientOptions c;
     c.ca_file = o.ca_file;
@@ -317,6 +333,7 @@ class AzureBackend final : public ObservabilityBackend {
   azure::AzureConnection connection_;
   std::shared_ptr<const net::HttpClient> http_;
   azure::LogAnalyticsClient logs_;
+  azure::MetricsClient metrics_;
 };
 
 }  // namespace

@@ -88,6 +88,7 @@ Result<AzureOptions> load_options(const config::Profile& profile, const config::
   o.resource_group = setting(profile, env, "resource_group", "AZURE_RESOURCE_GROUP");
   o.client_id = setting(profile, env, "client_id", "AZURE_CLIENT_ID");
   o.resource_type = profile.get("resource_type");
+  o.services = profile.services;
 
   if (std::string t = profile.get("slow_request_ms"); !t.empty()) {
     char* end = nullptr;

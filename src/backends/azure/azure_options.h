@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -29,6 +30,10 @@ struct AzureOptions {
   std::string resource_group;
   std::string client_id;        // user-assigned managed identity, read by the credential chain
   std::string resource_type;    // the default log table when a query names none ("" = AppTraces)
+  // [profiles.x.services.<name>]: per-service settings (resource_type,
+  // resource_id, resource_name, resource_group, server) that locate the Azure
+  // resource a service's metrics come from (resource_uri.h).
+  std::map<std::string, config::ServiceConfig, std::less<>> services;
 
   // Traces: with neither --errors nor a minimum duration, requests that failed
   // or took longer than this (the page's "Success == false or DurationMs >

@@ -582,13 +582,18 @@ resource_group  = "prod-rg"
             ErrorCode::kConfig);
 }
 
-TEST(AzureBackendConfig, MetricsSayNotYet) {
+// Metrics need to know which Azure resource a service is (azure_metrics_test.cc
+// covers them end to end against the Resource Manager simulator).
+TEST(AzureBackendConfig, MetricsNeedTheServicesResourceType) {
   MetricQuery q;
   q.service = scenario::kPaymentsApi;
   q.metric = "latency_p99";
   q.range = the_scenario().range;
-  auto r = backend()->get_metrics(q);
-  EXPECT_EQ(r.error().code, ErrorCode::kUnimplemented);
+  auto r = backend({{"subscription_id", "1f3fa6d2-851c-4a91-9087-1a050f3a9c38"}, {"resource_group", "prod-rg"}})
+               ->get_metrics(q);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kConfig);
+  EXPECT_NE(r.error().message.find("resource_type"), std::string::npos) << r.error().message;
 }
 
 TEST(AzureBackendRegistry, RegisteredByNameAndWiredToTheCredentialChain) {

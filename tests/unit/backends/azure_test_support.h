@@ -54,18 +54,25 @@ inline config::Profile azure_profile(std::map<std::string, std::string> settings
   return p;
 }
 
-// A backend talking to `la_url` with `credential` (a SimTokenCredential by default).
+// A backend talking to `la_url` (Log Analytics) and `rm_url` (Resource Manager,
+// for metrics) with `credential` (a SimTokenCredential by default); `services`
+// are the profile's [services.<name>] sections.
 inline std::unique_ptr<ObservabilityBackend> azure_backend(const std::string& la_url,
                                                            std::map<std::string, std::string> settings,
                                                            std::shared_ptr<azure::TokenCredential> credential = nullptr,
-                                                           std::map<std::string, std::string> env = {}) {
-  auto options = azure::load_options(azure_profile(std::move(settings)), config::Environment::from_map(std::move(env)));
+                                                           std::map<std::string, std::string> env = {},
+                                                           const std::string& rm_url = "http://127.0.0.1:1",
+                                                           std::map<std::string, config::ServiceConfig, std::less<>>
+                                                               services = {}) {
+  config::Profile profile = azure_profile(std::move(settings));
+  profile.services = std::move(services);
+  auto options = azure::load_options(profile, config::Environment::from_map(std::move(env)));
   if (!options.ok()) return nullptr;
   azure::AzureConnection c;
   c.endpoints.cloud = "public";
   c.endpoints.log_analytics = la_url;
   c.endpoints.authority_host = "http://127.0.0.1:1";
-  c.endpoints.resource_manager = "http://127.0.0.1:1";
+  c.endpoints.resource_manager = rm_url;
   c.log_analytics_scope = kLogAnalyticsScope;
   c.resource_manager_scope = "https://management.azure.com/.default";
   c.credential = credential ? std::move(credential) : std::make_shared<SimTokenCredential>();
