@@ -116,7 +116,10 @@ inline Status ok_status() { return Status(); }
 // TINKR_ASSIGN_OR_RETURN(auto x, expr): bind the value of a Result or return its error.
 #define TINKR_ASSIGN_OR_RETURN(lhs, expr) \
   TINKR_ASSIGN_OR_RETURN_IMPL_(TINKR_CONCAT_(tinkr_result_, __LINE__), lhs, expr)
+// NOLINTBEGIN(bugprone-macro-parentheses): `tmp` names a variable and `lhs` is a
+// declaration (`auto x`); neither can be parenthesised.
 #define TINKR_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr) \
   auto tmp = (expr);                                 \
   if (!tmp.ok()) return std::move(tmp.error()); \
   lhs = std::move(tmp).value()
+// NOLINTEND(bugprone-macro-parentheses)
