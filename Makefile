@@ -7,7 +7,7 @@ BENCH_BUILD?= build-bench
 JOBS       ?= $(shell nproc)
 CMAKE_GEN  := -G Ninja
 
-.PHONY: all deps build test unit asan demo bench fuzz lint format clean
+.PHONY: all deps build test unit asan demo bench fuzz lint format format-check clean
 
 all: build
 
@@ -31,7 +31,7 @@ asan: $(ASAN_BUILD)/build.ninja
 
 FUZZ_SECONDS ?= 20
 
-test: deps build asan fuzz
+test: deps format-check build asan fuzz
 	cd $(BUILD) && ctest -j $(JOBS) --output-on-failure
 
 # The query-parser fuzz target (libFuzzer, clang), briefly; longer by hand:
@@ -61,6 +61,10 @@ bench: deps $(BENCH_BUILD)/build.ninja
 # (5) commits. `make format` rewrites the files with clang-format.
 lint: deps $(BUILD)/build.ninja
 	BUILD=$(BUILD) JOBS=$(JOBS) scripts/lint
+
+# The clang-format check alone (part of `make test`; clang-tidy is `make lint`).
+format-check: deps
+	JOBS=$(JOBS) scripts/lint --format-only
 
 format: deps
 	JOBS=$(JOBS) scripts/lint --fix-format

@@ -27,12 +27,14 @@ std::string make_lines(local::Format f) {
     const char* lvl = levels[i % 5];
     switch (f) {
       case local::Format::kJsonLines:
-        out += fmt::format(R"({{"time":"{}","level":"{}","msg":"POST /payments/charge 200 {}ms order ord-{}","service":"payments-api","user_id":"u-{}"}})",
-                           ts, lvl, i % 97, i, i % 1000);
+        out += fmt::format(
+            R"({{"time":"{}","level":"{}","msg":"POST /payments/charge 200 {}ms order ord-{}","service":"payments-api","user_id":"u-{}"}})",
+            ts, lvl, i % 97, i, i % 1000);
         break;
       case local::Format::kLogfmt:
-        out += fmt::format(R"(time={} level={} msg="POST /payments/charge 200 {}ms order ord-{}" service=payments-api user_id=u-{})",
-                           ts, lvl, i % 97, i, i % 1000);
+        out += fmt::format(
+            R"(time={} level={} msg="POST /payments/charge 200 {}ms order ord-{}" service=payments-api user_id=u-{})",
+            ts, lvl, i % 97, i, i % 1000);
         break;
       default:
         out += fmt::format("{} {} POST /payments/charge 200 {}ms order ord-{} user u-{}", ts, lvl, i % 97, i, i % 1000);

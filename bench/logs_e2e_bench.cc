@@ -24,15 +24,15 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 #include <filesystem>
+#include <fstream>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <vector>
 
-#include <boost/json/serialize.hpp>
 #include <fmt/format.h>
+#include <boost/json/serialize.hpp>
 
 #include "auth/api_keys.h"
 #include "backends/grafana/loki_mapping.h"
@@ -60,9 +60,10 @@ std::vector<LogEntry> make_lines(Timestamp now) {
     e.time = now - std::chrono::minutes(55) + std::chrono::milliseconds(1650LL * i);
     e.service = i % 4 == 3 ? "other" : "svc";
     e.level = i % 10 == 0 ? Level::kError : (i % 7 == 0 ? Level::kWarn : Level::kInfo);
-    e.message = fmt::format("request handled method=GET path=/api/v1/orders/{} status={} duration_ms={} user=u{} "
-                            "region=eu-west-1",
-                            10000 + i, e.level == Level::kError ? 500 : 200, 3 + i % 400, i % 97);
+    e.message = fmt::format(
+        "request handled method=GET path=/api/v1/orders/{} status={} duration_ms={} user=u{} "
+        "region=eu-west-1",
+        10000 + i, e.level == Level::kError ? 500 : 200, 3 + i % 400, i % 97);
     e.trace_id = fmt::format("{:032x}", 0xabc0000 + i);
     e.span_id = fmt::format("{:016x}", 0x51000 + i);
     e.attributes["pod"] = fmt::format("svc-7d9f8b6c4-{:05}", i % 5);
@@ -342,9 +343,14 @@ void BM_CliRender(benchmark::State& state) {
 
 // Median and p90 of single runs: a process spawn is not a loop body.
 constexpr int kRuns = 40;
-#define TINKR_LATENCY(fn)                                                                          \
-  BENCHMARK(fn)->Iterations(1)->Repetitions(kRuns)->ReportAggregatesOnly(true)->UseRealTime()   \
-      ->Unit(benchmark::kMillisecond)->ComputeStatistics("p90", p90)
+#define TINKR_LATENCY(fn)             \
+  BENCHMARK(fn)                       \
+      ->Iterations(1)                 \
+      ->Repetitions(kRuns)            \
+      ->ReportAggregatesOnly(true)    \
+      ->UseRealTime()                 \
+      ->Unit(benchmark::kMillisecond) \
+      ->ComputeStatistics("p90", p90)
 
 TINKR_LATENCY(BM_TinkrLogs);
 TINKR_LATENCY(BM_CliStart);

@@ -15,7 +15,8 @@
 namespace {
 
 std::string make_answer(int streams, int lines_per_stream) {
-  std::string out = R"({"status":"success","data":{"resultType":"streams","encodingFlags":["categorize-labels"],"result":[)";
+  std::string out =
+      R"({"status":"success","data":{"resultType":"streams","encodingFlags":["categorize-labels"],"result":[)";
   for (int s = 0; s < streams; ++s) {
     if (s) out += ',';
     out += fmt::format(R"({{"stream":{{"service_name":"svc-{}","level":"{}","namespace":"prod"}},"values":[)", s,

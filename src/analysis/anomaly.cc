@@ -24,7 +24,7 @@ struct SlotVerdict {
   int severity = kNone;
   double observed = 0;
   double z = 0;
-  Reference binding;               // the most forgiving baseline (decides the verdict)
+  Reference binding;  // the most forgiving baseline (decides the verdict)
   std::vector<Reference> references;
   size_t slot = 0;
 };
@@ -87,8 +87,8 @@ std::string describe_slot_range(const SignalHistory& h, size_t first, size_t las
 }
 
 std::vector<Reference> references_for_slot(const SignalHistory& h, size_t i,
-                                           const std::optional<stats::RobustSummary>& recent,
-                                           const SignalSpec& spec, const DetectorOptions& opt) {
+                                           const std::optional<stats::RobustSummary>& recent, const SignalSpec& spec,
+                                           const DetectorOptions& opt) {
   std::vector<Reference> refs;
   if (recent) {
     refs.push_back({h.recent_name, recent->median, noise_floor(recent->median, recent->sigma, spec, opt)});
@@ -188,13 +188,13 @@ Anomaly make_anomaly(const SignalHistory& h, const SignalSpec& spec, const std::
   const std::string slot = format_duration(h.slot);
   const std::string change = percent_change(peak.observed, peak.binding.expected);
   if (spec.is_count) {
-    a.reason = fmt::format("{} {} in {} vs baseline {} \u00b1 {} ({}), {}", count_number(peak.observed), spec.noun,
-                           slot, count_number(peak.binding.expected), count_number(peak.binding.sigma),
-                           peak.binding.name, change);
+    a.reason =
+        fmt::format("{} {} in {} vs baseline {} \u00b1 {} ({}), {}", count_number(peak.observed), spec.noun, slot,
+                    count_number(peak.binding.expected), count_number(peak.binding.sigma), peak.binding.name, change);
   } else {
     a.reason = fmt::format("{} {} vs baseline {} \u00b1 {} ({}), {}", a.metric, format_value(peak.observed, spec.unit),
-                           format_value(peak.binding.expected, spec.unit),
-                           format_value(peak.binding.sigma, spec.unit), peak.binding.name, change);
+                           format_value(peak.binding.expected, spec.unit), format_value(peak.binding.sigma, spec.unit),
+                           peak.binding.name, change);
   }
   if (!rise && peak.observed == 0) a.reason += ": no traffic at all";
   for (const auto& r : peak.references) {
@@ -219,19 +219,19 @@ size_t slot_count(const TimeRange& window, Nanos slot) {
   return static_cast<size_t>(std::max<int64_t>(1, (len + slot - Nanos(1)) / slot));
 }
 
-SignalHistory history_from_series(const MetricSeries& series, const TimeRange& window, Nanos slot,
-                                  size_t recent_slots, stats::Aggregation agg, bool seasonal) {
+SignalHistory history_from_series(const MetricSeries& series, const TimeRange& window, Nanos slot, size_t recent_slots,
+                                  stats::Aggregation agg, bool seasonal) {
   SignalHistory h;
   h.window = window;
   h.slot = slot;
   const size_t n = slot_count(window, slot);
   h.current = stats::slot_values(series, window.from, slot, n, agg);
-  h.recent = stats::slot_values(series, window.from - slot * static_cast<int64_t>(recent_slots), slot,
-                                recent_slots, agg);
+  h.recent =
+      stats::slot_values(series, window.from - slot * static_cast<int64_t>(recent_slots), slot, recent_slots, agg);
   h.recent_name = "previous " + format_duration(slot * static_cast<int64_t>(recent_slots));
   if (seasonal) {
     const std::pair<Nanos, const char*> offsets[] = {{std::chrono::hours(24), "same time yesterday"},
-                                                      {std::chrono::hours(24 * 7), "same time last week"}};
+                                                     {std::chrono::hours(24 * 7), "same time last week"}};
     for (const auto& [offset, name] : offsets) {
       if (offset < window.length()) continue;  // would overlap the window itself
       auto vals = stats::slot_values(series, window.from - offset, slot, n, agg);
@@ -270,7 +270,8 @@ std::vector<Anomaly> detect_signal(const SignalHistory& h, const SignalSpec& spe
       const auto key = [rise](const SlotVerdict& s) { return std::make_tuple(s.severity, rise ? s.z : -s.z); };
       if (!peak || key(v) > key(*peak)) peak = std::move(v);
     }
-    if (peak) out.push_back(make_anomaly(h, spec, service, rise, *peak, first, last, flagged, considered, flagged_total));
+    if (peak)
+      out.push_back(make_anomaly(h, spec, service, rise, *peak, first, last, flagged, considered, flagged_total));
   }
   return out;
 }

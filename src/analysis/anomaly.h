@@ -28,16 +28,16 @@ namespace tinkr::anomaly {
 
 // What a signal is and which deviations of it matter.
 struct SignalSpec {
-  std::string metric;      // "error_count", "latency_p99", "request_rate", "cpu", …
-  std::string series;      // label set of the series ("instance=a"); empty for one series
-  std::string kind_up;     // Anomaly::kind of a rise; empty: rises are not anomalies
-  std::string kind_down;   // Anomaly::kind of a drop; empty: drops are not anomalies
+  std::string metric;     // "error_count", "latency_p99", "request_rate", "cpu", …
+  std::string series;     // label set of the series ("instance=a"); empty for one series
+  std::string kind_up;    // Anomaly::kind of a rise; empty: rises are not anomalies
+  std::string kind_down;  // Anomaly::kind of a drop; empty: drops are not anomalies
   stats::Aggregation aggregation = stats::Aggregation::kMean;
-  bool is_count = false;   // counts per slot: Poisson noise floor, "N errors in 10m"
-  std::string noun;        // for counts: "errors", "log lines"
-  std::string unit;        // for formatting: "s", "ms", "%", "ratio", "By", "req/s", ""
-  double min_volume = 0;   // a rise needs volume >= this in the slot; a drop needs baseline >= this
-  double min_delta = 0;    // |observed - baseline| must reach this (in the signal's unit)
+  bool is_count = false;  // counts per slot: Poisson noise floor, "N errors in 10m"
+  std::string noun;       // for counts: "errors", "log lines"
+  std::string unit;       // for formatting: "s", "ms", "%", "ratio", "By", "req/s", ""
+  double min_volume = 0;  // a rise needs volume >= this in the slot; a drop needs baseline >= this
+  double min_delta = 0;   // |observed - baseline| must reach this (in the signal's unit)
   // Ratio observed/baseline needed for low, medium, high, critical.
   std::array<double, 4> rise_ratios{1.5, 2.0, 4.0, 10.0};
   // For drops, the ratio must be at most these (low, medium, high, critical).
@@ -53,7 +53,7 @@ struct SignalSpec {
 // Thresholds and shapes of the comparison.
 struct DetectorOptions {
   std::array<double, 4> z_thresholds{3.0, 5.0, 8.0, 12.0};  // low, medium, high, critical
-  double relative_noise_floor = 0.05;  // sigma is at least 5% of the baseline level
+  double relative_noise_floor = 0.05;                       // sigma is at least 5% of the baseline level
   double absolute_noise_floor = 1e-9;
 };
 
@@ -79,8 +79,8 @@ struct SignalHistory {
 // Builds a history from one series that holds all points (window, the lookback
 // before it, and the seasonal windows 1 day and 7 days earlier when present).
 // recent_slots slots before the window form the recent baseline.
-SignalHistory history_from_series(const MetricSeries& series, const TimeRange& window, Nanos slot,
-                                  size_t recent_slots, stats::Aggregation agg, bool seasonal = true);
+SignalHistory history_from_series(const MetricSeries& series, const TimeRange& window, Nanos slot, size_t recent_slots,
+                                  stats::Aggregation agg, bool seasonal = true);
 
 // The number of slots of `slot` length in the window (at least 1; a partial
 // last slot counts).
@@ -90,14 +90,14 @@ size_t slot_count(const TimeRange& window, Nanos slot);
 // the flagged slots of the window, its numbers taken from the peak slot.
 // `service` fills Anomaly::service. Empty when nothing passes, or when no
 // baseline is available.
-std::vector<Anomaly> detect_signal(const SignalHistory& history, const SignalSpec& spec,
-                                   const std::string& service, const DetectorOptions& options = {});
+std::vector<Anomaly> detect_signal(const SignalHistory& history, const SignalSpec& spec, const std::string& service,
+                                   const DetectorOptions& options = {});
 
 // Convenience over one series: history_from_series + detect_signal with a
 // recent baseline of max(window, 12 slots).
-std::vector<Anomaly> detect_in_series(const MetricSeries& series, const TimeRange& window,
-                                      const SignalSpec& spec, const std::string& service,
-                                      Nanos slot = std::chrono::minutes(10), const DetectorOptions& options = {});
+std::vector<Anomaly> detect_in_series(const MetricSeries& series, const TimeRange& window, const SignalSpec& spec,
+                                      const std::string& service, Nanos slot = std::chrono::minutes(10),
+                                      const DetectorOptions& options = {});
 
 // "3.2s", "320ms", "82%", "1.2k", "4.5 MiB": a value in its unit for reasons.
 std::string format_value(double value, const std::string& unit);

@@ -133,12 +133,13 @@ void detect_log_signals(const Plan& plan, const std::vector<MetricSeries>& volum
   // Keep the seasonal references aligned: errors take the total's seasonal set.
   if (err.seasonal.size() != tot.seasonal.size()) {
     SignalHistory aligned = tot;
-    aligned.current = stats::slot_values(errors, plan.window.from, plan.slot, tot.current.size(), stats::Aggregation::kSum);
+    aligned.current =
+        stats::slot_values(errors, plan.window.from, plan.slot, tot.current.size(), stats::Aggregation::kSum);
     aligned.recent = err.recent;
     for (size_t k = 0; k < aligned.seasonal.size(); ++k) {
       const Nanos offset = aligned.seasonal[k].name == "same time yesterday" ? hours(24) : hours(24 * 7);
-      aligned.seasonal[k].values = stats::slot_values(errors, plan.window.from - offset, plan.slot,
-                                                      tot.current.size(), stats::Aggregation::kSum);
+      aligned.seasonal[k].values = stats::slot_values(errors, plan.window.from - offset, plan.slot, tot.current.size(),
+                                                      stats::Aggregation::kSum);
     }
     err = std::move(aligned);
   }
@@ -244,13 +245,16 @@ Result<AnomalyReport> run_anomaly_detection(ObservabilityBackend& backend, const
   report.slot = plan.slot;
   std::vector<Anomaly> found;
 
-  auto volume = fetch_history(plan, "log volume", [&](const TimeRange& r) {
-    LogVolumeQuery lq;
-    lq.service = q.service;
-    lq.range = r;
-    lq.bucket = plan.bucket;
-    return backend.log_volume(lq);
-  }, report.notes);
+  auto volume = fetch_history(
+      plan, "log volume",
+      [&](const TimeRange& r) {
+        LogVolumeQuery lq;
+        lq.service = q.service;
+        lq.range = r;
+        lq.bucket = plan.bucket;
+        return backend.log_volume(lq);
+      },
+      report.notes);
   if (volume.ok()) {
     report.signals_checked.push_back("error_count");
     report.signals_checked.push_back("log_error_rate");
@@ -266,14 +270,17 @@ Result<AnomalyReport> run_anomaly_detection(ObservabilityBackend& backend, const
     // Plain names, not a structured binding: clang before 16 (clang-tidy) cannot capture those in a lambda.
     const std::string& alias = metric.first;
     const bool saturation = metric.second;
-    auto series = fetch_history(plan, alias, [&](const TimeRange& r) {
-      MetricQuery mq;
-      mq.service = q.service;
-      mq.metric = alias;
-      mq.range = r;
-      mq.step = plan.bucket;
-      return backend.get_metrics(mq);
-    }, report.notes);
+    auto series = fetch_history(
+        plan, alias,
+        [&](const TimeRange& r) {
+          MetricQuery mq;
+          mq.service = q.service;
+          mq.metric = alias;
+          mq.range = r;
+          mq.step = plan.bucket;
+          return backend.get_metrics(mq);
+        },
+        report.notes);
     if (!series.ok()) {
       report.unavailable.push_back({alias, series.error()});
       continue;

@@ -28,15 +28,15 @@
 namespace tinkr::anomaly {
 
 // Template counts for a range: the log-pattern miner, wired by the caller.
-using TemplateCounter = std::function<Result<std::vector<TemplateCount>>(const std::string& service,
-                                                                         const TimeRange& range)>;
+using TemplateCounter =
+    std::function<Result<std::vector<TemplateCount>>(const std::string& service, const TimeRange& range)>;
 
 struct AnomalyDetectionOptions {
   Nanos slot{0};  // 0: min(10m, window), widened so that a window has at most 144 slots
   std::vector<std::string> metrics{"latency_p99", "request_rate", "error_rate", "cpu", "memory"};
   // Native metric names treated as saturation (connection-pool use, disk, …).
   std::vector<std::string> saturation_metrics;
-  bool seasonal = true;  // compare with the same time yesterday and last week
+  bool seasonal = true;             // compare with the same time yesterday and last week
   double min_errors_per_slot = 10;  // minimum-volume guard for error spikes
   DetectorOptions detector;
   TemplateCounter count_templates;  // empty: no new-pattern detection

@@ -19,8 +19,8 @@ boost::json::value to_json(const AnomalyReport& r) {
   o["signals_checked"] = std::move(checked);
   json::array unavailable;
   for (const auto& u : r.unavailable)
-    unavailable.push_back({{"signal", u.signal}, {"error", std::string(error_code_name(u.error.code))},
-                           {"message", u.error.message}});
+    unavailable.push_back(
+        {{"signal", u.signal}, {"error", std::string(error_code_name(u.error.code))}, {"message", u.error.message}});
   o["unavailable"] = std::move(unavailable);
   json::array notes;
   for (const auto& n : r.notes) notes.push_back(json::value(n));

@@ -48,8 +48,8 @@ std::vector<Anomaly> detect_new_patterns(const std::vector<TemplateCount>& curre
     a.observed = t->count;
     a.baseline = 0;
     a.baseline_spread = 0;
-    a.reason = fmt::format("new {} pattern: {:.0f} occurrences in {}, none in the baseline",
-                           level_name(t->level), std::round(t->count), format_duration(window.length()));
+    a.reason = fmt::format("new {} pattern: {:.0f} occurrences in {}, none in the baseline", level_name(t->level),
+                           std::round(t->count), format_duration(window.length()));
     a.evidence.push_back(t->text);
     out.push_back(std::move(a));
   }

@@ -25,9 +25,9 @@ struct TemplateCount {
 };
 
 struct NewPatternOptions {
-  double min_count = 5;          // fewer occurrences are noise, not a pattern
-  double high_count = 100;       // an ERROR+ template this frequent is high severity
-  size_t max_anomalies = 20;     // the most frequent new templates only
+  double min_count = 5;       // fewer occurrences are noise, not a pattern
+  double high_count = 100;    // an ERROR+ template this frequent is high severity
+  size_t max_anomalies = 20;  // the most frequent new templates only
 };
 
 // Templates of `current` whose id (or, without ids, text) is absent from

@@ -128,8 +128,7 @@ std::vector<PatternChange> diff_patterns(const std::vector<anomaly::TemplateCoun
       r.mark = PatternMark::kIncreased;
     else if (r.is_gone || (r.compare * opt.min_ratio <= expected && expected - r.compare >= noise))
       r.mark = PatternMark::kDecreased;
-    else
-      r.mark = PatternMark::kUnchanged;
+    else r.mark = PatternMark::kUnchanged;
     out.push_back(std::move(r));
   }
   std::sort(out.begin(), out.end(), [](const PatternChange& a, const PatternChange& b) {
@@ -145,7 +144,8 @@ std::vector<PatternChange> diff_patterns(const std::vector<anomaly::TemplateCoun
 Result<DiffReport> compute_diff(ObservabilityBackend& backend, const DiffQuery& q,
                                 const anomaly::TemplateCounter& count_templates) {
   if (q.compare_length <= Nanos(0) || q.baseline_offset <= Nanos(0))
-    return make_error(ErrorCode::kInvalidArgument, "diff windows must be positive durations (e.g. --baseline 2h --compare 1h)");
+    return make_error(ErrorCode::kInvalidArgument,
+                      "diff windows must be positive durations (e.g. --baseline 2h --compare 1h)");
   DiffReport r;
   r.service = q.service;
   r.windows = diff_windows(q.now == Timestamp{} ? now() : q.now, q.baseline_offset, q.compare_length);
@@ -218,8 +218,8 @@ Result<DiffReport> compute_diff(ObservabilityBackend& backend, const DiffQuery& 
   }
   if (!any) {
     const auto& u = r.unavailable.front();
-    return make_error(u.error.code, "nothing could be fetched for the diff; first failure (" + u.signal + "): " +
-                                        u.error.message);
+    return make_error(u.error.code,
+                      "nothing could be fetched for the diff; first failure (" + u.signal + "): " + u.error.message);
   }
   return r;
 }
@@ -260,8 +260,8 @@ boost::json::value to_json(const DiffReport& r) {
   o["patterns"] = std::move(patterns);
   json::array unavailable;
   for (const auto& u : r.unavailable)
-    unavailable.push_back({{"signal", u.signal}, {"error", std::string(error_code_name(u.error.code))},
-                           {"message", u.error.message}});
+    unavailable.push_back(
+        {{"signal", u.signal}, {"error", std::string(error_code_name(u.error.code))}, {"message", u.error.message}});
   o["unavailable"] = std::move(unavailable);
   return o;
 }

@@ -42,7 +42,7 @@ std::string_view error_class_name(ErrorClass c);
 
 struct Classification {
   ErrorClass error_class = ErrorClass::kUnknown;
-  std::string subclass;  // resource_exhaustion: "memory", "pool", "disk", "rate_limit", "file_descriptors", "cpu"
+  std::string subclass;   // resource_exhaustion: "memory", "pool", "disk", "rate_limit", "file_descriptors", "cpu"
   double confidence = 0;  // in [0, 1]
   std::string rule;       // the rule that decided ("connection_refused"), empty for unknown
   std::string matched;    // the text it matched in the evidence ("Connection refused")
@@ -55,10 +55,10 @@ Classification classify_message(std::string_view message);
 Classification classify_trace(const StackTrace& trace);
 
 struct ClassifyOptions {
-  std::vector<Timestamp> deploy_times;   // when deploys happened (any order)
+  std::vector<Timestamp> deploy_times;                 // when deploys happened (any order)
   Nanos regression_window = std::chrono::minutes(30);  // how soon after a deploy a new pattern counts
-  Level min_level = Level::kError;       // entries below are ignored (kUnknown levels are read too)
-  size_t max_evidence = 5;               // evidence lines per class
+  Level min_level = Level::kError;                     // entries below are ignored (kUnknown levels are read too)
+  size_t max_evidence = 5;                             // evidence lines per class
 };
 
 struct ErrorClassReport {

@@ -68,9 +68,9 @@ bool is_placeholder(std::string_view v) {
   if (v.starts_with("${") || v.starts_with("{{") || v.starts_with("<") || v.starts_with("[REDACTED") ||
       v.starts_with("[NEUTRALISED") || v.starts_with("%(") || v.starts_with("$"))
     return true;
-  static constexpr std::array<std::string_view, 14> kWords{"null",   "none",     "nil",     "true",     "false",
-                                                           "empty",  "redacted", "hidden",  "masked",   "changeme",
-                                                           "unset",  "required", "missing", "undefined"};
+  static constexpr std::array<std::string_view, 14> kWords{"null",  "none",     "nil",     "true",     "false",
+                                                           "empty", "redacted", "hidden",  "masked",   "changeme",
+                                                           "unset", "required", "missing", "undefined"};
   const std::string l = lower(v);
   return std::find(kWords.begin(), kWords.end(), l) != kWords.end();
 }
@@ -87,9 +87,9 @@ bool check_passes(Check check, std::string_view candidate) {
       // Diners 36/38/300–305, Discover 6011/64/65, JCB 35, UnionPay 62.
       const int two = (digits[0] - '0') * 10 + (digits[1] - '0');
       const int four = std::stoi(digits.substr(0, 4));
-      const bool issuer = digits[0] == '4' || (two >= 51 && two <= 55) || (four >= 2221 && four <= 2720) ||
-                          two == 34 || two == 37 || two == 36 || two == 38 || (four >= 3000 && four <= 3059) ||
-                          four == 6011 || two == 64 || two == 65 || two == 35 || two == 62;
+      const bool issuer = digits[0] == '4' || (two >= 51 && two <= 55) || (four >= 2221 && four <= 2720) || two == 34 ||
+                          two == 37 || two == 36 || two == 38 || (four >= 3000 && four <= 3059) || four == 6011 ||
+                          two == 64 || two == 65 || two == 35 || two == 62;
       return issuer && luhn_valid(digits);
     }
     case Check::kBasicAuth: return is_basic_credential(candidate);
@@ -109,15 +109,16 @@ struct Candidate {
 struct Sanitizer::Impl {
   std::vector<const Rule*> rules;
   std::vector<std::unique_ptr<RE2>> regexes;
-  std::unique_ptr<RE2::Set> set;       // the line rules, one pass over clean text
-  std::vector<size_t> set_rule;        // set index → rule index
+  std::unique_ptr<RE2::Set> set;  // the line rules, one pass over clean text
+  std::vector<size_t> set_rule;   // set index → rule index
   std::vector<size_t> whole_text_rules;
 
   void find_all(size_t rule_index, std::string_view text, size_t base, std::vector<Candidate>& out) const;
 };
 
 // Every match of one rule in text (which starts at `base` in the input).
-void Sanitizer::Impl::find_all(size_t rule_index, std::string_view text, size_t base, std::vector<Candidate>& out) const {
+void Sanitizer::Impl::find_all(size_t rule_index, std::string_view text, size_t base,
+                               std::vector<Candidate>& out) const {
   const Rule& rule = *rules[rule_index];
   const RE2& re = *regexes[rule_index];
   const re2::StringPiece input(text.data(), text.size());

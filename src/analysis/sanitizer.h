@@ -27,7 +27,7 @@ enum class Category { kSecret, kPersonalData, kPromptInjection };
 
 struct SanitizerOptions {
   bool secrets = true;
-  bool personal_data = true;     // emails, card numbers
+  bool personal_data = true;  // emails, card numbers
   bool prompt_injection = true;
 };
 

@@ -14,9 +14,9 @@ namespace tinkr::sanitize {
 // A post-match check for candidates a pattern alone cannot decide.
 enum class Check {
   kNone,
-  kLuhn,          // payment card: issuer prefix, 13–19 digits, Luhn sum
-  kBasicAuth,     // base64 that decodes to printable "user:password"
-  kNotPlaceholder // a value that is not "***", "<…>", "${…}", "null", "redacted", …
+  kLuhn,           // payment card: issuer prefix, 13–19 digits, Luhn sum
+  kBasicAuth,      // base64 that decodes to printable "user:password"
+  kNotPlaceholder  // a value that is not "***", "<…>", "${…}", "null", "redacted", …
 };
 
 struct Rule {

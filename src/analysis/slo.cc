@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
-#include <boost/json.hpp>
 #include <fmt/format.h>
+#include <boost/json.hpp>
 
 namespace tinkr::slo {
 namespace {
@@ -42,9 +42,9 @@ double hours_of(Nanos d) { return std::chrono::duration<double, std::ratio<3600>
 Result<SloReport> compute_slo(const SloInput& in) {
   if (!(in.target_percent > 0 && in.target_percent < 100))
     return make_error(ErrorCode::kInvalidArgument,
-                      fmt::format("SLO target {} is not a percentage between 0 and 100 (e.g. 99.9)", in.target_percent));
-  if (in.window <= Nanos(0))
-    return make_error(ErrorCode::kInvalidArgument, "SLO window must be positive (e.g. 30d)");
+                      fmt::format("SLO target {} is not a percentage between 0 and 100 (e.g. 99.9)",
+                                  in.target_percent));
+  if (in.window <= Nanos(0)) return make_error(ErrorCode::kInvalidArgument, "SLO window must be positive (e.g. 30d)");
 
   SloReport r;
   r.target_percent = in.target_percent;
@@ -134,11 +134,13 @@ Result<SloReport> compute_slo(const SloInput& in) {
     r.alerts.push_back(a);
   }
   if (scale != 1.0)
-    r.notes.push_back(fmt::format("burn-rate alert thresholds scaled by {:.3g} for a {} window (workbook values are for 30d), never below 1×",
-                                  scale, span_text(in.window)));
+    r.notes.push_back(fmt::format(
+        "burn-rate alert thresholds scaled by {:.3g} for a {} window (workbook values are for 30d), never below 1×",
+        scale, span_text(in.window)));
 
   if (r.status.empty()) {
-    const bool page = std::any_of(r.alerts.begin(), r.alerts.end(), [](const auto& a) { return a.firing && a.severity == "page"; });
+    const bool page =
+        std::any_of(r.alerts.begin(), r.alerts.end(), [](const auto& a) { return a.firing && a.severity == "page"; });
     const bool ticket = std::any_of(r.alerts.begin(), r.alerts.end(), [](const auto& a) { return a.firing; });
     if (r.remaining_minutes <= 0) r.status = "exhausted";
     else if (page) r.status = "critical";
@@ -150,7 +152,8 @@ Result<SloReport> compute_slo(const SloInput& in) {
 
 Result<SloReport> compute_slo(ObservabilityBackend& backend, const SloQuery& q) {
   const Timestamp end = q.end == Timestamp{} ? now() : q.end;
-  const Timestamp fine_from = std::max<Timestamp>(end - q.window, Timestamp(std::chrono::floor<hours>(end - hours(72))));
+  const Timestamp fine_from =
+      std::max<Timestamp>(end - q.window, Timestamp(std::chrono::floor<hours>(end - hours(72))));
   SloInput in;
   in.target_percent = q.target_percent;
   in.window = q.window;
@@ -210,7 +213,8 @@ boost::json::value to_json(const SloReport& r) {
     j["errors"] = b.errors;
     j["error_ratio"] = b.error_ratio;
     j["burn_rate"] = b.burn_rate;
-    j["time_to_exhaustion_s"] = b.time_to_exhaustion ? json::value(seconds(*b.time_to_exhaustion)) : json::value(nullptr);
+    j["time_to_exhaustion_s"] =
+        b.time_to_exhaustion ? json::value(seconds(*b.time_to_exhaustion)) : json::value(nullptr);
     j["status"] = b.status;
     burns.push_back(std::move(j));
   }

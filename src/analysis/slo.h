@@ -31,9 +31,9 @@ namespace tinkr::slo {
 struct SloInput {
   double target_percent = 99.9;
   Nanos window{std::chrono::hours(24 * 30)};
-  Timestamp end{};           // the window is [end - window, end)
-  MetricSeries requests;     // counts per bucket, ascending (all requests)
-  MetricSeries errors;       // counts per bucket, ascending (failed requests)
+  Timestamp end{};        // the window is [end - window, end)
+  MetricSeries requests;  // counts per bucket, ascending (all requests)
+  MetricSeries errors;    // counts per bucket, ascending (failed requests)
 };
 
 struct BurnRate {
@@ -44,7 +44,7 @@ struct BurnRate {
   double error_ratio = 0;
   double burn_rate = 0;
   std::optional<Nanos> time_to_exhaustion;  // at this rate, from the remaining budget; nullopt: never
-  std::string status;                      // "ok", "warning", "critical", "no_traffic"
+  std::string status;                       // "ok", "warning", "critical", "no_traffic"
 };
 
 // One multi-window alert: fires when both windows burn at or above threshold.
@@ -65,16 +65,16 @@ struct SloReport {
   double requests = 0;
   double errors = 0;
   std::optional<double> availability_percent;  // nullopt: no traffic
-  double allowed_errors = 0;        // the budget in requests
-  double budget_minutes = 0;        // window × (1 - target)
-  double consumed_minutes = 0;      // window × (1 - availability)
-  double remaining_minutes = 0;     // may be negative: over budget
-  double consumed_percent = 0;      // of the budget
+  double allowed_errors = 0;                   // the budget in requests
+  double budget_minutes = 0;                   // window × (1 - target)
+  double consumed_minutes = 0;                 // window × (1 - availability)
+  double remaining_minutes = 0;                // may be negative: over budget
+  double consumed_percent = 0;                 // of the budget
   double remaining_percent = 100;
   std::vector<BurnRate> burn_rates;  // 5m, 30m, 1h, 2h, 6h, 24h, 72h
   std::vector<BurnAlert> alerts;
-  Nanos covered{0};                 // how much of the window the data covers
-  std::string status;               // "ok", "warning", "critical", "exhausted", "no_traffic"
+  Nanos covered{0};    // how much of the window the data covers
+  std::string status;  // "ok", "warning", "critical", "exhausted", "no_traffic"
   std::vector<std::string> notes;
 };
 

@@ -21,7 +21,8 @@ struct Patterns {
   RE2 py_exc{R"re(^([A-Za-z_][\w.]*)(?::\s?(.*))?$)re"};
   RE2 py_chain{R"re(^(During handling of the above exception|The above exception was the direct cause))re"};
   // Java/Kotlin/.NET/Node exception line: "pkg.Type: msg", "Caused by: …", "Unhandled exception. …".
-  RE2 exc_line{R"re(((?:[A-Za-z_$][\w$]*\.)*[A-Za-z_$][\w$]*(?:Exception|Error|Throwable|Fault|Panic|Failure)[\w$]*)(?::\s?(.*))?\s*$)re"};
+  RE2 exc_line{
+      R"re(((?:[A-Za-z_$][\w$]*\.)*[A-Za-z_$][\w$]*(?:Exception|Error|Throwable|Fault|Panic|Failure)[\w$]*)(?::\s?(.*))?\s*$)re"};
   RE2 at_dotnet_file{R"re(^\s*at (.+?)\(.*\) in (.+):line (\d+)\s*$)re"};
   RE2 at_java{R"re(^\s*at ([\w$.<>/\[\]`~-]+)\(([^()]*)\)\s*$)re"};
   RE2 java_file{R"re(^([\w$.-]+\.(?:java|kt|kts|scala|groovy|clj)):(\d+)$)re"};
@@ -34,7 +35,8 @@ struct Patterns {
   RE2 go_file{R"re(^\s+(\S+\.go):(\d+)(?: \+0x[0-9a-f]+)?\s*$)re"};
   RE2 ruby_start{R"re(^(?:.*?\s)?(\S+?\.rb):(\d+):in [`'](.+?)': (.*) \(([A-Z][\w:]*)\)\s*$)re"};
   RE2 ruby_frame{R"re(^\s+from (\S+?):(\d+):in [`'](.+?)'\s*$)re"};
-  RE2 san_start{R"re(==\d+==\s*ERROR: (AddressSanitizer|LeakSanitizer|ThreadSanitizer|MemorySanitizer): ([\w-]+)(.*)$)re"};
+  RE2 san_start{
+      R"re(==\d+==\s*ERROR: (AddressSanitizer|LeakSanitizer|ThreadSanitizer|MemorySanitizer): ([\w-]+)(.*)$)re"};
   RE2 ubsan_start{R"re(^(\S+?):(\d+):(?:\d+:)? runtime error: (.*)$)re"};
   RE2 san_frame{R"re(^\s*#(\d+) 0x[0-9a-fA-F]+ in (.+?)(?: (\S+?):(\d+)(?::\d+)?| \((\S+)\+0x[0-9a-fA-F]+\))?\s*$)re"};
 };
@@ -68,13 +70,34 @@ bool library_frame(TraceLanguage lang, const StackFrame& f) {
       return contains(file, "site-packages") || contains(file, "dist-packages") || contains(file, "/lib/python") ||
              contains(file, "<frozen ");
     case TraceLanguage::kJava:
-      return starts_with_any(fn, {"java.", "javax.", "jdk.", "sun.", "com.sun.", "kotlin.", "kotlinx.", "scala.",
-                                  "org.springframework.", "org.apache.", "org.eclipse.jetty.", "io.netty.",
-                                  "org.hibernate.", "com.google.", "reactor.", "io.micronaut.", "org.junit.",
-                                  "com.zaxxer.", "com.fasterxml.", "ch.qos.", "org.slf4j.", "org.postgresql.",
-                                  "com.mysql.", "okhttp3.", "io.grpc.", "io.undertow.", "org.glassfish."});
-    case TraceLanguage::kDotNet:
-      return starts_with_any(fn, {"System.", "Microsoft.", "Newtonsoft."});
+      return starts_with_any(fn, {"java.",
+                                  "javax.",
+                                  "jdk.",
+                                  "sun.",
+                                  "com.sun.",
+                                  "kotlin.",
+                                  "kotlinx.",
+                                  "scala.",
+                                  "org.springframework.",
+                                  "org.apache.",
+                                  "org.eclipse.jetty.",
+                                  "io.netty.",
+                                  "org.hibernate.",
+                                  "com.google.",
+                                  "reactor.",
+                                  "io.micronaut.",
+                                  "org.junit.",
+                                  "com.zaxxer.",
+                                  "com.fasterxml.",
+                                  "ch.qos.",
+                                  "org.slf4j.",
+                                  "org.postgresql.",
+                                  "com.mysql.",
+                                  "okhttp3.",
+                                  "io.grpc.",
+                                  "io.undertow.",
+                                  "org.glassfish."});
+    case TraceLanguage::kDotNet: return starts_with_any(fn, {"System.", "Microsoft.", "Newtonsoft."});
     case TraceLanguage::kNode:
       return contains(file, "node_modules") || starts_with_any(file, {"node:", "internal/", "events.js", "timers.js"});
     case TraceLanguage::kGo:
@@ -182,7 +205,8 @@ std::optional<std::pair<StackFrame, TraceLanguage>> parse_at(std::string_view li
   const auto& P = pat();
   re2::StringPiece in(line.data(), line.size());
   std::string fn, file, ln, col;
-  if (RE2::FullMatch(in, P.at_dotnet_file, &fn, &file, &ln)) return {{{fn, file, to_int(ln), true}, TraceLanguage::kDotNet}};
+  if (RE2::FullMatch(in, P.at_dotnet_file, &fn, &file, &ln))
+    return {{{fn, file, to_int(ln), true}, TraceLanguage::kDotNet}};
   std::string inside;
   if (RE2::FullMatch(in, P.at_java, &fn, &inside)) {
     std::string jf, jl;
@@ -193,7 +217,8 @@ std::optional<std::pair<StackFrame, TraceLanguage>> parse_at(std::string_view li
                inside.empty() ? TraceLanguage::kDotNet : TraceLanguage::kJava}};
     if (!RE2::FullMatch(in, P.at_node, &fn, &file, &ln, &col)) return {{{fn, "", 0, true}, TraceLanguage::kDotNet}};
   }
-  if (RE2::FullMatch(in, P.at_node, &fn, &file, &ln, &col)) return {{{fn, file, to_int(ln), true}, TraceLanguage::kNode}};
+  if (RE2::FullMatch(in, P.at_node, &fn, &file, &ln, &col))
+    return {{{fn, file, to_int(ln), true}, TraceLanguage::kNode}};
   return std::nullopt;
 }
 
@@ -229,8 +254,8 @@ std::optional<size_t> read_at_trace(const Lines& L, size_t i, StackTrace& t) {
       ++j;
       continue;
     }
-    if (RE2::FullMatch(re2::StringPiece(line.data(), line.size()), P.java_more) ||
-        contains(line, "--- End of ") || trim(line).substr(0, 11) == "Suppressed:") {
+    if (RE2::FullMatch(re2::StringPiece(line.data(), line.size()), P.java_more) || contains(line, "--- End of ") ||
+        trim(line).substr(0, 11) == "Suppressed:") {
       ++j;
       continue;
     }

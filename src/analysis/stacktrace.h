@@ -35,19 +35,19 @@ enum class TraceLanguage { kPython, kJava, kGo, kNode, kRuby, kDotNet, kSanitize
 std::string_view trace_language_name(TraceLanguage l);
 
 struct StackFrame {
-  std::string function;  // "handle_request", "com.acme.Foo.bar", "main.(*Server).Serve"
-  std::string file;      // "app/views.py", "Foo.java", "/src/server.go"
-  int line = 0;          // 0 when unknown
+  std::string function;     // "handle_request", "com.acme.Foo.bar", "main.(*Server).Serve"
+  std::string file;         // "app/views.py", "Foo.java", "/src/server.go"
+  int line = 0;             // 0 when unknown
   bool application = true;  // false for framework / standard library frames
 };
 
 struct StackTrace {
   TraceLanguage language = TraceLanguage::kPython;
-  std::string exception_type;  // "ValueError", "java.lang.IllegalStateException", "panic", "heap-use-after-free"
-  std::string message;         // the exception message, may be empty
+  std::string exception_type;       // "ValueError", "java.lang.IllegalStateException", "panic", "heap-use-after-free"
+  std::string message;              // the exception message, may be empty
   std::vector<StackFrame> frames;   // innermost (where it was raised) first
   std::vector<std::string> causes;  // the other exceptions of a chain, "Type: message", outermost first
-  size_t first_line = 0;  // index of the first and last input line of the trace (inclusive)
+  size_t first_line = 0;            // index of the first and last input line of the trace (inclusive)
   size_t last_line = 0;
   std::string signature;  // "ValueError @ views.py:parse_order | models.py:save"
 

@@ -50,8 +50,8 @@ std::optional<RobustSummary> robust_summary(std::span<const double> values) {
   return RobustSummary{*m, *mad(values) * kMadToSigma, values.size()};
 }
 
-std::vector<std::optional<double>> slot_values(const MetricSeries& series, Timestamp start, Nanos slot,
-                                               size_t count, Aggregation agg) {
+std::vector<std::optional<double>> slot_values(const MetricSeries& series, Timestamp start, Nanos slot, size_t count,
+                                               Aggregation agg) {
   std::vector<std::optional<double>> out(count);
   if (count == 0 || slot.count() <= 0) return out;
   std::vector<size_t> n(count, 0);

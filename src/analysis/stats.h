@@ -49,8 +49,8 @@ enum class Aggregation {
 // The series cut into `count` slots of `slot` length starting at `start`:
 // slot i covers [start + i·slot, start + (i+1)·slot). A slot without any point
 // is nullopt (no data), which is different from a zero count.
-std::vector<std::optional<double>> slot_values(const MetricSeries& series, Timestamp start, Nanos slot,
-                                               size_t count, Aggregation agg);
+std::vector<std::optional<double>> slot_values(const MetricSeries& series, Timestamp start, Nanos slot, size_t count,
+                                               Aggregation agg);
 
 // The values of the non-empty slots, in order.
 std::vector<double> present(std::span<const std::optional<double>> slots);

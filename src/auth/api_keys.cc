@@ -6,10 +6,10 @@
 
 #include <algorithm>
 
+#include <fmt/format.h>
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
-#include <fmt/format.h>
 
 #include "core/json.h"
 #include "core/strings.h"
@@ -135,9 +135,9 @@ Result<KeyStore> KeyStore::from_entries(const std::vector<config::ApiKeyEntry>& 
     std::string where = fmt::format("API key {} (subject '{}')", i, e.subject);
     auto digest = parse_digest(e.hash);
     if (!digest) {
-      return make_error(ErrorCode::kConfig,
-                        where + ": hash must be 64 hex digits (the SHA-256 of the token); "
-                                "create keys with `tinkr-server keys create`");
+      return make_error(ErrorCode::kConfig, where +
+                                                ": hash must be 64 hex digits (the SHA-256 of the token); "
+                                                "create keys with `tinkr-server keys create`");
     }
     if (e.subject.empty()) return make_error(ErrorCode::kConfig, where + ": subject is empty");
     if (e.roles.empty()) return make_error(ErrorCode::kConfig, where + ": no roles (use viewer, oncall or sre-lead)");
@@ -169,7 +169,8 @@ Result<NewKey> create_key(std::string_view subject, const std::vector<std::strin
     return make_error(ErrorCode::kInvalidArgument,
                       fmt::format("subject '{}': use 1 to 64 letters, digits or . _ @ + -", subject));
   }
-  if (roles.empty()) return make_error(ErrorCode::kInvalidArgument, "give at least one --role (viewer, oncall, sre-lead)");
+  if (roles.empty())
+    return make_error(ErrorCode::kInvalidArgument, "give at least one --role (viewer, oncall, sre-lead)");
   NewKey key;
   for (const auto& r : roles) {
     TINKR_ASSIGN_OR_RETURN(Role role, parse_role(r));

@@ -20,9 +20,9 @@
 namespace tinkr {
 
 struct LogQuery {
-  std::string service;        // empty: all services
+  std::string service;  // empty: all services
   TimeRange range;
-  std::string filter = "*";   // unified query language (src/query) or native pass-through
+  std::string filter = "*";  // unified query language (src/query) or native pass-through
   size_t limit = 100;
   std::string resource_type;  // from the profile's service settings or -r
   bool newest_first = true;   // which end of the range to keep when limit cuts
@@ -40,7 +40,7 @@ struct MetricQuery {
   std::string service;
   std::string metric;  // alias (request_rate, error_rate, latency_p99, latency_p50, cpu, memory) or native
   TimeRange range;
-  Nanos step{0};       // 0: the backend chooses
+  Nanos step{0};  // 0: the backend chooses
   std::string resource_type;
 };
 
@@ -115,7 +115,8 @@ class ObservabilityBackend {
   virtual OtlpExportAnswer export_otlp(std::string_view /*path*/, std::string_view /*content_type*/,
                                        std::string_view /*body*/) {
     // google.rpc.Status; 12 = UNIMPLEMENTED.
-    return {501, R"({"code":12,"message":"this backend does not store pushed telemetry: send OTLP to its own collector"})",
+    return {501,
+            R"({"code":12,"message":"this backend does not store pushed telemetry: send OTLP to its own collector"})",
             0, 0};
   }
 };

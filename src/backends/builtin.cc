@@ -1,8 +1,8 @@
 // One line per backend: the only place that names the concrete backends.
-#include "backends/registry.h"
 #include "backends/azure/azure_backend.h"
 #include "backends/grafana/grafana_backend.h"
 #include "backends/local/local_backend.h"
+#include "backends/registry.h"
 
 namespace tinkr {
 

@@ -13,9 +13,8 @@ Result<std::unique_ptr<ObservabilityBackend>> BackendRegistry::create(const conf
                                                                       const config::Environment& env) const {
   auto it = factories_.find(profile.backend);
   if (it == factories_.end()) {
-    return make_error(ErrorCode::kConfig,
-                      fmt::format("profile '{}': unknown backend '{}'; available here: {}", profile.name,
-                                  profile.backend, fmt::join(names(), ", ")));
+    return make_error(ErrorCode::kConfig, fmt::format("profile '{}': unknown backend '{}'; available here: {}",
+                                                      profile.name, profile.backend, fmt::join(names(), ", ")));
   }
   return it->second(profile, env);
 }

@@ -17,8 +17,8 @@
 
 namespace tinkr {
 
-using BackendFactory = std::function<Result<std::unique_ptr<ObservabilityBackend>>(
-    const config::Profile& profile, const config::Environment& env)>;
+using BackendFactory = std::function<Result<std::unique_ptr<ObservabilityBackend>>(const config::Profile& profile,
+                                                                                   const config::Environment& env)>;
 
 class BackendRegistry {
  public:

@@ -39,8 +39,9 @@ Result<boost::json::value> ApiClient::parse(const net::HttpResponse& response) c
   namespace json = boost::json;
   json::value v = json::parse(response.body, ec, json::make_shared_resource<json::monotonic_resource>());
   if (ec) {
-    return make_error(ErrorCode::kBackend, "the server at " + net::display_url(connection_.server) +
-                                               " answered with something that is not JSON: is --server a Tinkr server?");
+    return make_error(ErrorCode::kBackend,
+                      "the server at " + net::display_url(connection_.server) +
+                          " answered with something that is not JSON: is --server a Tinkr server?");
   }
   return v;
 }

@@ -56,9 +56,10 @@ void Context::print_json(const boost::json::value& v) const { out(to_json_string
 
 int run(int argc, char** argv) {
   Context ctx;
-  CLI::App app{"tinkr: AI-assisted observability and incident response, from your terminal.\n"
-               "Talks to a tinkr-server; profiles (tinkr init, tinkr profile) pick which one.",
-               "tinkr"};
+  CLI::App app{
+      "tinkr: AI-assisted observability and incident response, from your terminal.\n"
+      "Talks to a tinkr-server; profiles (tinkr init, tinkr profile) pick which one.",
+      "tinkr"};
   app.require_subcommand(1);
   app.fallthrough();
   app.set_version_flag("--version", std::string("tinkr ") + kVersion);

@@ -83,15 +83,19 @@ Result<ClientConfig> parse_client_config(std::string_view text, const std::files
       const std::string f(field.str());
       if (f == "server" || f == "token") {
         const auto* s = value.as_string();
-        if (!s) return make_error(ErrorCode::kConfig, where(path, value.source()) + ": profiles." + p.name + "." + f + " must be a string");
+        if (!s)
+          return make_error(ErrorCode::kConfig,
+                            where(path, value.source()) + ": profiles." + p.name + "." + f + " must be a string");
         (f == "server" ? p.server : p.token) = s->get();
       } else if (f == "active") {
         const auto* b = value.as_boolean();
-        if (!b) return make_error(ErrorCode::kConfig, where(path, value.source()) + ": profiles." + p.name + ".active must be true or false");
+        if (!b)
+          return make_error(ErrorCode::kConfig,
+                            where(path, value.source()) + ": profiles." + p.name + ".active must be true or false");
         p.active = b->get();
       } else {
-        return make_error(ErrorCode::kConfig, where(path, value.source()) + ": unknown key profiles." + p.name + "." + f +
-                                                  " (expected server, token, active)");
+        return make_error(ErrorCode::kConfig, where(path, value.source()) + ": unknown key profiles." + p.name + "." +
+                                                  f + " (expected server, token, active)");
       }
     }
     cfg.profiles.push_back(std::move(p));
@@ -167,7 +171,8 @@ EnvLookup process_env() {
   };
 }
 
-Result<const ClientProfile*> select_profile(const ClientConfig& config, const GlobalFlags& flags, const EnvLookup& env) {
+Result<const ClientProfile*> select_profile(const ClientConfig& config, const GlobalFlags& flags,
+                                            const EnvLookup& env) {
   auto named = [&](const std::string& name, std::string_view from) -> Result<const ClientProfile*> {
     if (const ClientProfile* p = config.find(name)) return p;
     return make_error(ErrorCode::kInvalidArgument, "no profile '" + name + "' (from " + std::string(from) + ") in " +
@@ -190,9 +195,10 @@ Result<Connection> resolve_connection(const ClientConfig& config, const GlobalFl
   else if (profile) c.server = profile->server;
   if (c.server.empty()) {
     return make_error(ErrorCode::kConfig,
-                      profile ? "profile '" + profile->name + "' has no server URL; run `tinkr init --profile " +
-                                    profile->name + " --server URL`"
-                              : "no Tinkr server configured: run `tinkr init`, pass --server URL or set TINKR_SERVER_URL");
+                      profile
+                          ? "profile '" + profile->name + "' has no server URL; run `tinkr init --profile " +
+                                profile->name + " --server URL`"
+                          : "no Tinkr server configured: run `tinkr init`, pass --server URL or set TINKR_SERVER_URL");
   }
   while (!c.server.empty() && c.server.back() == '/') c.server.pop_back();
 

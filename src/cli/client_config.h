@@ -67,11 +67,11 @@ struct GlobalFlags {
 
 // Where a command goes.
 struct Connection {
-  std::string profile;       // the profile used ("" when flags/env gave everything)
-  std::string server;        // base URL without trailing '/'
-  std::string token;         // resolved; empty: none
-  std::string token_source;  // "--token", "TINKR_API_TOKEN", "env:VAR (profile x)", "profile x"
-  std::string token_problem; // why the token is empty ("env:TINKR_AWS_TOKEN is not set")
+  std::string profile;        // the profile used ("" when flags/env gave everything)
+  std::string server;         // base URL without trailing '/'
+  std::string token;          // resolved; empty: none
+  std::string token_source;   // "--token", "TINKR_API_TOKEN", "env:VAR (profile x)", "profile x"
+  std::string token_problem;  // why the token is empty ("env:TINKR_AWS_TOKEN is not set")
 };
 
 // The profile chosen by --profile, TINKR_PROFILE, active, `default`; nullptr

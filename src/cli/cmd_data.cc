@@ -285,9 +285,9 @@ int do_diff(Context& ctx, const DataFlags& f) {
 
 int do_slo(Context& ctx, const DataFlags& f) {
   if (f.target && !(*f.target > 0 && *f.target < 100)) {
-    return ctx.fail(make_error(ErrorCode::kInvalidArgument,
-                               fmt::format("--target is a percentage strictly between 0 and 100 (e.g. 99.9), got {}",
-                                           *f.target)));
+    return ctx.fail(
+        make_error(ErrorCode::kInvalidArgument,
+                   fmt::format("--target is a percentage strictly between 0 and 100 (e.g. 99.9), got {}", *f.target)));
   }
   if (auto s = check_duration(f.window, "--window"); !s) return ctx.fail(s.error());
   auto client = ctx.client();
@@ -395,9 +395,8 @@ int do_rca(Context& ctx, const DataFlags& f) {
           return true;
         }
         ++section;
-        spinner.print([&] {
-          ctx.out(render_rca_section(section, get_string(*v, "title"), get_string(*v, "content"), style));
-        });
+        spinner.print(
+            [&] { ctx.out(render_rca_section(section, get_string(*v, "title"), get_string(*v, "content"), style)); });
         spinner.set_label("writing section " + std::to_string(section + 1) + "…");
         return true;
       },
@@ -417,7 +416,8 @@ CLI::App* data_command(CLI::App& app, Context& ctx, const char* name, const char
 }
 
 void add_time_flags(CLI::App* cmd, DataFlags& f, const char* default_since) {
-  cmd->add_option("-s,--since", f.since, std::string("How far back to look: 30m, 1h, 24h (default ") + default_since + ")");
+  cmd->add_option("-s,--since", f.since,
+                  std::string("How far back to look: 30m, 1h, 24h (default ") + default_since + ")");
   cmd->add_option("--from", f.from, "Start of the range: RFC 3339, a date, now-1h or Unix seconds");
   cmd->add_option("--to", f.to, "End of the range (default now)");
 }
@@ -427,10 +427,13 @@ void add_time_flags(CLI::App* cmd, DataFlags& f, const char* default_since) {
 void add_data_commands(CLI::App& app, Context& ctx) {
   {
     auto f = std::make_shared<DataFlags>();
-    auto* cmd = data_command(app, ctx, "logs", "Fetch recent log lines (oldest first, newest at the bottom)", f, do_logs);
+    auto* cmd =
+        data_command(app, ctx, "logs", "Fetch recent log lines (oldest first, newest at the bottom)", f, do_logs);
     add_time_flags(cmd, *f, "30m");
     cmd->add_option("-q,--query", f->query, "Filter in the unified query language, e.g. 'level:ERROR'");
-    cmd->add_option("-n,--limit", f->limit, "Maximum number of lines")->capture_default_str()->check(CLI::Range(1, 100000));
+    cmd->add_option("-n,--limit", f->limit, "Maximum number of lines")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 100000));
     cmd->add_option("-r,--resource", f->resource, "Resource type: ecs, lambda, cloud_run, gke, k8s, …");
     cmd->add_flag("--explain", f->explain, "Print the backend's native query instead of running it");
   }
@@ -438,23 +441,31 @@ void add_data_commands(CLI::App& app, Context& ctx) {
     auto f = std::make_shared<DataFlags>();
     auto* cmd = data_command(app, ctx, "tail", "Stream live logs (Ctrl-C to stop)", f, do_tail);
     cmd->add_option("-q,--query", f->query, "Filter, e.g. 'level:ERROR'");
-    cmd->add_option("-n,--lines", f->lines, "Show the last N lines (30-minute look-back) first")->check(CLI::Range(0, 10000));
-    cmd->add_option("-p,--poll", f->poll, "Poll interval of the backend in seconds")->capture_default_str()->check(CLI::Range(0.2, 3600.0));
+    cmd->add_option("-n,--lines", f->lines, "Show the last N lines (30-minute look-back) first")
+        ->check(CLI::Range(0, 10000));
+    cmd->add_option("-p,--poll", f->poll, "Poll interval of the backend in seconds")
+        ->capture_default_str()
+        ->check(CLI::Range(0.2, 3600.0));
     cmd->add_option("-r,--resource", f->resource, "Resource type");
   }
   {
     auto f = std::make_shared<DataFlags>();
-    auto* cmd = data_command(app, ctx, "metrics", "Chart a metric time series (sparkline, bars, min/max/last)", f, do_metrics);
-    cmd->add_option("-m,--metric", f->metric, "Metric name or alias: request_rate (default), error_rate, latency_p99, cpu, …");
+    auto* cmd =
+        data_command(app, ctx, "metrics", "Chart a metric time series (sparkline, bars, min/max/last)", f, do_metrics);
+    cmd->add_option("-m,--metric", f->metric,
+                    "Metric name or alias: request_rate (default), error_rate, latency_p99, cpu, …");
     add_time_flags(cmd, *f, "1h");
     cmd->add_option("-r,--resource", f->resource, "Resource type");
   }
   {
     auto f = std::make_shared<DataFlags>();
     f->limit = 20;
-    auto* cmd = data_command(app, ctx, "trace", "List traces (slowest first) and the waterfall of the slowest", f, do_trace);
+    auto* cmd =
+        data_command(app, ctx, "trace", "List traces (slowest first) and the waterfall of the slowest", f, do_trace);
     add_time_flags(cmd, *f, "1h");
-    cmd->add_option("-n,--limit", f->limit, "Maximum number of traces")->capture_default_str()->check(CLI::Range(1, 1000));
+    cmd->add_option("-n,--limit", f->limit, "Maximum number of traces")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 1000));
     cmd->add_option("--tags", f->tags, "Filter by tag key=value (repeatable)");
     cmd->add_option("-r,--resource", f->resource, "Resource type");
   }
@@ -466,8 +477,8 @@ void add_data_commands(CLI::App& app, Context& ctx) {
   }
   {
     auto f = std::make_shared<DataFlags>();
-    auto* cmd = data_command(app, ctx, "diff", "Compare metrics and log patterns of two windows (before/after)", f,
-                             do_diff);
+    auto* cmd =
+        data_command(app, ctx, "diff", "Compare metrics and log patterns of two windows (before/after)", f, do_diff);
     cmd->add_option("--baseline", f->baseline,
                     "How far back the baseline window ends: it is as long as --compare and ends this long ago "
                     "(default 2h)");

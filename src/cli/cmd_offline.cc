@@ -149,10 +149,11 @@ void add_offline_commands(CLI::App& app, Context& ctx) {
   query->require_subcommand(1);
   auto tf = std::make_shared<TranslateFlags>();
   auto* translate = query->add_subcommand("translate", "Print the native query a backend would run (offline)");
-  translate->add_option("--backend", tf->backend,
-                        "grafana, cloudwatch, gcp, azure, datadog, elastic, otel or local")->required();
+  translate->add_option("--backend", tf->backend, "grafana, cloudwatch, gcp, azure, datadog, elastic, otel or local")
+      ->required();
   translate->add_option("--service", tf->service, "Constrain to this service");
-  translate->add_option("--resource-type", tf->resource_type, "Resource type (picks the table / resource on some backends)");
+  translate->add_option("--resource-type", tf->resource_type,
+                        "Resource type (picks the table / resource on some backends)");
   translate->add_option("query", tf->query, "The query, e.g. 'level:ERROR AND NOT \"health check\"'")->required();
   translate->callback([&ctx, tf] { ctx.action = [&ctx, tf] { return do_translate(ctx, *tf); }; });
 

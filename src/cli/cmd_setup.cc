@@ -49,18 +49,18 @@ int do_init(Context& ctx, const InitFlags& f) {
   if (missing && !(is_tty(stdin) && is_tty(stderr))) {
     return ctx.fail(make_error(ErrorCode::kInvalidArgument,
                                "tinkr init needs --server URL and --token-env VAR (or --token TOKEN) when stdin is "
-                               "not a terminal, e.g. `tinkr init --profile " + name +
-                                   " --server http://127.0.0.1:8080 --token-env TINKR_API_TOKEN`"));
+                               "not a terminal, e.g. `tinkr init --profile " +
+                                   name + " --server http://127.0.0.1:8080 --token-env TINKR_API_TOKEN`"));
   }
   if (p.server.empty()) p.server = prompt("Tinkr server URL for profile '" + name + "'", "http://127.0.0.1:8080");
   if (p.token.empty()) {
-    const std::string answer = prompt("API token: a variable as env:VAR, or the token itself (stored, file mode 0600)",
-                                      "env:TINKR_API_TOKEN");
+    const std::string answer =
+        prompt("API token: a variable as env:VAR, or the token itself (stored, file mode 0600)", "env:TINKR_API_TOKEN");
     p.token = answer;
   }
   if (p.server.rfind("http://", 0) != 0 && p.server.rfind("https://", 0) != 0) {
-    return ctx.fail(make_error(ErrorCode::kInvalidArgument,
-                               "server URL '" + p.server + "' must start with http:// or https://"));
+    return ctx.fail(
+        make_error(ErrorCode::kInvalidArgument, "server URL '" + p.server + "' must start with http:// or https://"));
   }
   const bool first = cfg.profiles.empty();
   cfg.upsert(p);
@@ -80,7 +80,9 @@ int do_profile_list(Context& ctx) {
   if (ctx.format() != OutputFormat::kTable) {
     json::array arr;
     for (const auto& p : cfg->profiles) {
-      json::object o{{"profile", p.name}, {"server", p.server}, {"token", display_token(p.token)},
+      json::object o{{"profile", p.name},
+                     {"server", p.server},
+                     {"token", display_token(p.token)},
                      {"active", active == &p}};
       if (ctx.format() == OutputFormat::kJsonLines) ctx.print_json(o);
       else arr.push_back(std::move(o));
@@ -108,8 +110,8 @@ int do_profile_use(Context& ctx, const std::string& name) {
   if (!cfg.set_active(name)) {
     std::string names;
     for (const auto& p : cfg.profiles) names += (names.empty() ? "" : ", ") + p.name;
-    return ctx.fail(make_error(ErrorCode::kInvalidArgument,
-                               "no profile '" + name + "'; profiles: " + (names.empty() ? "none (run `tinkr init`)" : names)));
+    return ctx.fail(make_error(ErrorCode::kInvalidArgument, "no profile '" + name + "'; profiles: " +
+                                                                (names.empty() ? "none (run `tinkr init`)" : names)));
   }
   if (auto s = save_client_config(cfg); !s) return ctx.fail(s.error());
   ctx.out("Active profile: " + name + "\n");
@@ -120,8 +122,10 @@ int do_profile_show(Context& ctx) {
   auto client = ctx.client();
   if (!client) return ctx.fail(client.error());
   const Connection& c = client->connection();
-  json::object info{{"profile", c.profile}, {"server", c.server},
-                    {"token", c.token.empty() ? "-" : "***"}, {"token_source", c.token_source}};
+  json::object info{{"profile", c.profile},
+                    {"server", c.server},
+                    {"token", c.token.empty() ? "-" : "***"},
+                    {"token_source", c.token_source}};
   auto health = client->get("/health", false);
   if (health) {
     info["backend"] = get_string(*health, "backend");
@@ -136,7 +140,8 @@ int do_profile_show(Context& ctx) {
     ctx.print_json(info);
     return 0;
   }
-  std::string out = "Active profile: " + (c.profile.empty() ? std::string("(none: flags/environment)") : c.profile) + "\n\n";
+  std::string out =
+      "Active profile: " + (c.profile.empty() ? std::string("(none: flags/environment)") : c.profile) + "\n\n";
   Table t({"", ""});
   t.add_row({"server:", c.server});
   t.add_row({"token:", c.token.empty() ? "- (" + c.token_problem + ")" : "*** (" + c.token_source + ")"});
@@ -168,8 +173,8 @@ int do_doctor(Context& ctx) {
                       "run `tinkr init --server URL --token-env VAR`, or pass --server/--token"});
   } else {
     const Connection& c = client->connection();
-    checks.push_back({"config", true,
-                      "profile " + (c.profile.empty() ? std::string("(none)") : c.profile) + " → " + c.server, ""});
+    checks.push_back(
+        {"config", true, "profile " + (c.profile.empty() ? std::string("(none)") : c.profile) + " → " + c.server, ""});
     auto health = client->get("/health", false);
     if (!health) {
       checks.push_back({"server", false, health.error().message,
@@ -187,10 +192,11 @@ int do_doctor(Context& ctx) {
       if (status == "ok") {
         checks.push_back({"backend", true, backend + " (server profile " + profile + ")", ""});
       } else {
-        checks.push_back({"backend", false, backend + " (server profile " + profile + ") is " + status +
-                                                (reason.empty() ? "" : ": " + reason),
-                          "fix the backend settings of profile '" + profile +
-                              "' in the server's config.toml, then restart tinkr-server"});
+        checks.push_back(
+            {"backend", false,
+             backend + " (server profile " + profile + ") is " + status + (reason.empty() ? "" : ": " + reason),
+             "fix the backend settings of profile '" + profile +
+                 "' in the server's config.toml, then restart tinkr-server"});
       }
       const Timestamp sent = now();
       auto who = client->get("/api/v1/whoami");
@@ -272,8 +278,9 @@ void add_setup_commands(CLI::App& app, Context& ctx) {
   init->add_option("--server", init_flags->server, "Server URL of the profile (--profile names it; default `default`)");
   init->add_option("--token-env", init_flags->token_env, "Read the token from this environment variable");
   init->add_flag("--activate", init_flags->activate, "Make this profile the active one");
-  init->footer("The token: --token-env VAR stores `env:VAR`; the global --token TOKEN stores the token itself "
-               "(the file is written with mode 0600).");
+  init->footer(
+      "The token: --token-env VAR stores `env:VAR`; the global --token TOKEN stores the token itself "
+      "(the file is written with mode 0600).");
   init->callback([&ctx, init_flags] { ctx.action = [&ctx, init_flags] { return do_init(ctx, *init_flags); }; });
 
   auto* profile = app.add_subcommand("profile", "List, switch and show CLI profiles (one per Tinkr server)");

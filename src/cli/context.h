@@ -34,7 +34,7 @@ struct Context {
   std::function<int()> action;   // set by the chosen command
 
   OutputFormat format() const;
-  RenderStyle style() const;          // stdout: colour on a TTY without NO_COLOR
+  RenderStyle style() const;  // stdout: colour on a TTY without NO_COLOR
   bool stdout_tty() const;
 
   // The client config (read once).

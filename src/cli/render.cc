@@ -94,9 +94,7 @@ std::string format_value(double value, std::string_view unit) {
   return short_number(value) + " " + std::string(unit);
 }
 
-std::string format_span_duration(Nanos d) {
-  return format_value(static_cast<double>(d.count()), "ns");
-}
+std::string format_span_duration(Nanos d) { return format_value(static_cast<double>(d.count()), "ns"); }
 
 std::string paint_level(Level level, const RenderStyle& style) {
   const std::string name(level_name(level));
@@ -160,9 +158,10 @@ std::string sparkline(const std::vector<double>& values) {
   return out;
 }
 
-std::string render_metrics(const std::vector<MetricSeries>& series, std::string_view service,
-                           std::string_view window, const RenderStyle& style, size_t rows) {
-  if (series.empty()) return "No metric data for " + std::string(service) + " in the last " + std::string(window) + ".\n";
+std::string render_metrics(const std::vector<MetricSeries>& series, std::string_view service, std::string_view window,
+                           const RenderStyle& style, size_t rows) {
+  if (series.empty())
+    return "No metric data for " + std::string(service) + " in the last " + std::string(window) + ".\n";
   std::string out;
   for (const auto& s : series) {
     out += "Metric: " + paint(s.name, Color::kBold, style.color) + "  Service: " + std::string(service) +
@@ -288,7 +287,7 @@ std::string render_waterfall(const Trace& trace, const RenderStyle& style, size_
   };
   std::vector<Line> lines;
   std::function<void(const Span*, const std::string&, bool, bool)> walk = [&](const Span* s, const std::string& prefix,
-                                                                               bool last, bool root) {
+                                                                              bool last, bool root) {
     std::string label = root ? "┌ " : prefix + (last ? "└── " : "├── ");
     label += s->name;
     if (root || (s->service != trace.root_service && !s->service.empty())) label += " (" + s->service + ")";
@@ -321,14 +320,16 @@ std::string render_waterfall(const Trace& trace, const RenderStyle& style, size_
                        pad_left(format_span_duration(s.duration), 7);
     const bool is_root = s.parent_span_id.empty() || &s == lines.front().span;
     if (!is_root && len >= 0.5) line += paint("  ← slow", Color::kYellow, style.color);
-    if (error) line += paint("  ✗ " + (s.status_message.empty() ? std::string("error") : s.status_message), Color::kRed, style.color);
+    if (error)
+      line += paint("  ✗ " + (s.status_message.empty() ? std::string("error") : s.status_message), Color::kRed,
+                    style.color);
     out += line + "\n";
   }
   return out;
 }
 
-std::string render_anomalies(const std::vector<Anomaly>& anomalies, std::string_view service,
-                             std::string_view window, const RenderStyle& style) {
+std::string render_anomalies(const std::vector<Anomaly>& anomalies, std::string_view service, std::string_view window,
+                             const RenderStyle& style) {
   if (anomalies.empty()) {
     return paint("✓", Color::kGreen, style.color) + " No anomalies for " + std::string(service) + " (since " +
            std::string(window) + ")\n";
@@ -345,13 +346,13 @@ std::string render_anomalies(const std::vector<Anomaly>& anomalies, std::string_
 
 std::string render_rca_header(std::string_view service, std::string_view window, Timestamp generated,
                               const RenderStyle& style) {
-  return paint("## Root Cause Analysis — " + std::string(service), Color::kBold, style.color) + "\nGenerated: " +
-         date_time(generated).substr(0, 16) + " UTC   Window: " + std::string(window) + "\n";
+  return paint("## Root Cause Analysis — " + std::string(service), Color::kBold, style.color) +
+         "\nGenerated: " + date_time(generated).substr(0, 16) + " UTC   Window: " + std::string(window) + "\n";
 }
 
-std::string render_rca_section(int number, std::string_view title, std::string_view content,
-                               const RenderStyle& style) {
-  std::string out = "\n" + paint("### " + std::to_string(number) + ". " + std::string(title), Color::kBold, style.color) + "\n";
+std::string render_rca_section(int number, std::string_view title, std::string_view content, const RenderStyle& style) {
+  std::string out =
+      "\n" + paint("### " + std::to_string(number) + ". " + std::string(title), Color::kBold, style.color) + "\n";
   std::string body(content);
   while (!body.empty() && (body.back() == '\n' || body.back() == ' ')) body.pop_back();
   if (!body.empty()) out += body + "\n";

@@ -31,8 +31,8 @@ std::string render_tail_line(const LogEntry& entry, const RenderStyle& style);
 
 // `tinkr metrics`: per series a header, a sparkline, min/max/last and bars
 // over at most `rows` time buckets.
-std::string render_metrics(const std::vector<MetricSeries>& series, std::string_view service,
-                           std::string_view window, const RenderStyle& style, size_t rows = 20);
+std::string render_metrics(const std::vector<MetricSeries>& series, std::string_view service, std::string_view window,
+                           const RenderStyle& style, size_t rows = 20);
 // "▁▂▄█": one block per value (NaN as a space).
 std::string sparkline(const std::vector<double>& values);
 
@@ -43,14 +43,13 @@ std::string render_traces(const std::vector<Trace>& traces, std::string_view ser
 std::string render_waterfall(const Trace& trace, const RenderStyle& style, size_t bar_width = 32);
 
 // `tinkr anomaly`.
-std::string render_anomalies(const std::vector<Anomaly>& anomalies, std::string_view service,
-                             std::string_view window, const RenderStyle& style);
+std::string render_anomalies(const std::vector<Anomaly>& anomalies, std::string_view service, std::string_view window,
+                             const RenderStyle& style);
 
 // `tinkr rca`: the report header and one numbered section.
 std::string render_rca_header(std::string_view service, std::string_view window, Timestamp generated,
                               const RenderStyle& style);
-std::string render_rca_section(int number, std::string_view title, std::string_view content,
-                               const RenderStyle& style);
+std::string render_rca_section(int number, std::string_view title, std::string_view content, const RenderStyle& style);
 
 // Level names coloured (ERROR red, WARN yellow, INFO green, DEBUG/TRACE gray).
 std::string paint_level(Level level, const RenderStyle& style);

@@ -4,8 +4,8 @@
 #include <cmath>
 #include <cstdio>
 
-#include <boost/json.hpp>
 #include <fmt/format.h>
+#include <boost/json.hpp>
 
 #include "cli/table.h"
 #include "cli/terminal.h"
@@ -181,8 +181,8 @@ std::string render_diff(const json::value& answer, const RenderStyle& style, siz
         continue;
       }
       ++shown;
-      std::string counts = "[" + count_text(get_double(p, "baseline_count")) + " → " +
-                           count_text(get_double(p, "compare_count")) + "]";
+      std::string counts =
+          "[" + count_text(get_double(p, "baseline_count")) + " → " + count_text(get_double(p, "compare_count")) + "]";
       count_width = std::max(count_width, display_width(counts));
       rows.emplace_back(std::move(counts), &p);
     }
@@ -193,8 +193,8 @@ std::string render_diff(const json::value& answer, const RenderStyle& style, siz
       std::string level_text = pad_right(level == Level::kUnknown ? "" : paint_level(level, style), 5);
       std::string text = one_line(get_string(*p, "text"));
       const std::string tag = get_bool(*p, "new") ? "  (new)" : get_bool(*p, "gone") ? "  (gone)" : "";
-      std::string prefix = "  " + paint(mark, c, style.color) + " " + pad_right(counts, count_width) + "  " +
-                           level_text + "  ";
+      std::string prefix =
+          "  " + paint(mark, c, style.color) + " " + pad_right(counts, count_width) + "  " + level_text + "  ";
       const size_t used = display_width(prefix) + display_width(tag);
       if (style.width > used + 10) text = truncate_to_width(text, style.width - used);
       out += prefix + text + paint(tag, Color::kGray, style.color) + "\n";
@@ -232,9 +232,10 @@ std::string render_slo(const json::value& answer, const RenderStyle& style) {
   const std::string source(get_string(answer, "source"));
   std::string out = paint("SLO Report — " + service, Color::kBold, style.color) + "\n";
   out += fmt::format("Target: {}%   Window: {}   Source: {}\n", format_value(target, ""), window,
-                     source == "metrics" ? "metrics (request_rate, error_rate)"
+                     source == "metrics"      ? "metrics (request_rate, error_rate)"
                      : source == "log_volume" ? "log volume (all lines / ERROR lines)"
-                                              : source.empty() ? "?" : source);
+                     : source.empty()         ? "?"
+                                              : source);
   out += "\n";
 
   auto label = [](std::string_view l) { return "  " + pad_right(std::string(l) + ":", 18); };
@@ -260,9 +261,8 @@ std::string render_slo(const json::value& answer, const RenderStyle& style) {
     if (a >= 120) return human_span(a * 60) + (m < 0 ? " over" : "");
     return fmt::format("{:.{}f} min", m, a >= 10 ? 1 : 2);
   };
-  out += label("Error budget") +
-         fmt::format("{} total ({} failed requests allowed)\n", minutes_text(total_min),
-                     group_thousands(get_double(b, "allowed_errors")));
+  out += label("Error budget") + fmt::format("{} total ({} failed requests allowed)\n", minutes_text(total_min),
+                                             group_thousands(get_double(b, "allowed_errors")));
   {
     const size_t cells = 20;
     const double used = std::clamp(consumed_pct, 0.0, 100.0);
@@ -271,7 +271,8 @@ std::string render_slo(const json::value& answer, const RenderStyle& style) {
     for (size_t i = 0; i < cells; ++i) bar += i < filled ? "█" : "░";
     Color c = consumed_pct >= 100 ? Color::kRed : consumed_pct >= 50 ? Color::kYellow : Color::kGreen;
     std::string verdict;
-    if (status == "exhausted") verdict = minutes_text(consumed_min) + " used — " + paint("EXHAUSTED", Color::kRed, style.color);
+    if (status == "exhausted")
+      verdict = minutes_text(consumed_min) + " used — " + paint("EXHAUSTED", Color::kRed, style.color);
     else if (status == "no_traffic") verdict = "untouched (no traffic)";
     else verdict = minutes_text(consumed_min) + " used, " + minutes_text(remaining_min) + " left";
     out += label("Budget consumed") + paint(bar, c, style.color) + " " +
@@ -289,9 +290,13 @@ std::string render_slo(const json::value& answer, const RenderStyle& style) {
     if (auto d = parse_duration(w); d && slo_window && *d > *slo_window) continue;
     const std::string st(get_string(br, "status"));
     std::string rate = st == "no_traffic" ? std::string(kNoData) : fmt::format("{:.1f}×", get_double(br, "burn_rate"));
-    Color c = st == "critical" ? Color::kRed : st == "warning" ? Color::kYellow : st == "ok" ? Color::kGreen : Color::kGray;
+    Color c = st == "critical"  ? Color::kRed
+              : st == "warning" ? Color::kYellow
+              : st == "ok"      ? Color::kGreen
+                                : Color::kGray;
     std::string st_text = st == "no_traffic" ? "no traffic" : st;
-    std::transform(st_text.begin(), st_text.end(), st_text.begin(), [](char ch) { return static_cast<char>(std::toupper(ch)); });
+    std::transform(st_text.begin(), st_text.end(), st_text.begin(),
+                   [](char ch) { return static_cast<char>(std::toupper(ch)); });
     std::string gone;
     auto tte = number_field(br, "time_to_exhaustion_s");
     if (st == "no_traffic") gone = "";
@@ -310,11 +315,12 @@ std::string render_slo(const json::value& answer, const RenderStyle& style) {
     firing += (firing.empty() ? "" : ", ") + std::string(get_string(a, "severity")) + " (" +
               std::string(get_string(a, "long_window")) + " & " + std::string(get_string(a, "short_window")) + ")";
   }
-  out += label("Alerts firing") + (firing.empty() ? std::string("none") : paint(firing, Color::kRed, style.color)) + "\n";
+  out +=
+      label("Alerts firing") + (firing.empty() ? std::string("none") : paint(firing, Color::kRed, style.color)) + "\n";
   const std::string covered(get_string(answer, "covered"));
   if (!covered.empty() && covered != window && availability) {
-    out += label("Data covers") + paint("only the last " + covered + " of " + window, Color::kYellow, style.color) +
-           "\n";
+    out +=
+        label("Data covers") + paint("only the last " + covered + " of " + window, Color::kYellow, style.color) + "\n";
   }
   std::string notes;
   for (const auto& n : array_of(answer, "notes")) {

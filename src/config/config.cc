@@ -142,10 +142,12 @@ Status read_keys_from_env(const Environment& env, std::vector<ApiKeyEntry>& out)
       return make_error(ErrorCode::kConfig,
                         fmt::format("TINKR_API_KEYS[{}].hash: expected the 64-hex-digit SHA-256 of the token", i));
     }
-    if (key.subject.empty()) return make_error(ErrorCode::kConfig, fmt::format("TINKR_API_KEYS[{}].subject: missing", i));
+    if (key.subject.empty())
+      return make_error(ErrorCode::kConfig, fmt::format("TINKR_API_KEYS[{}].subject: missing", i));
     if (key.roles.empty()) {
       return make_error(ErrorCode::kConfig,
-                        fmt::format("TINKR_API_KEYS[{}].roles: expected a non-empty list of viewer, oncall, sre-lead", i));
+                        fmt::format("TINKR_API_KEYS[{}].roles: expected a non-empty list of viewer, oncall, sre-lead",
+                                    i));
     }
     for (const auto& r : key.roles) {
       if (!kRoles.count(r)) {
@@ -203,7 +205,8 @@ Result<Profile> read_profile(std::string_view name, const toml::node& node, cons
       if (!s) return s.error();
       const auto& known = known_backends();
       if (std::find(known.begin(), known.end(), *s) == known.end()) {
-        return v.error(val, field, fmt::format("unknown backend '{}'; expected one of: {}", *s, fmt::join(known, ", ")));
+        return v.error(val, field,
+                       fmt::format("unknown backend '{}'; expected one of: {}", *s, fmt::join(known, ", ")));
       }
       p.backend = *s;
     } else if (k == "active") {
@@ -305,8 +308,8 @@ Result<std::string> Profile::require(std::string_view key) const {
   if (it != settings.end() && !it->second.empty()) return it->second;
   if (auto u = unresolved_env.find(key); u != unresolved_env.end()) {
     return make_error(ErrorCode::kConfig,
-                      fmt::format("profile '{}': {} is \"env:{}\", but {} is not set in the environment or in {}",
-                                  name, key, u->second, u->second, (tinkr_home() / ".env").string()));
+                      fmt::format("profile '{}': {} is \"env:{}\", but {} is not set in the environment or in {}", name,
+                                  key, u->second, u->second, (tinkr_home() / ".env").string()));
   }
   return make_error(ErrorCode::kConfig,
                     fmt::format("profile '{}' (backend {}): missing {}; add it under [profiles.{}] in config.toml",
@@ -339,11 +342,11 @@ Result<Config> parse_config(std::string_view text, std::string_view name, const 
         }
         cfg.server.otlp_port = static_cast<int>(*p);
       }
-      TINKR_RETURN_IF_ERROR(read_section(val, "server", v, {"url", "token", "otlp_port"},
-                                         [&](std::string_view key, std::string s) {
-                                           if (key == "url") cfg.server.url = std::move(s);
-                                           else if (key == "token") cfg.server.token = std::move(s);
-                                         }));
+      TINKR_RETURN_IF_ERROR(
+          read_section(val, "server", v, {"url", "token", "otlp_port"}, [&](std::string_view key, std::string s) {
+            if (key == "url") cfg.server.url = std::move(s);
+            else if (key == "token") cfg.server.token = std::move(s);
+          }));
     } else if (k == "auth") {
       const toml::table* t = val.as_table();
       if (!t) return v.error(val, "auth", "expected a table");
@@ -352,9 +355,10 @@ Result<Config> parse_config(std::string_view text, std::string_view name, const 
         TINKR_RETURN_IF_ERROR(read_api_keys(av, v, cfg.api_keys));
       }
     } else if (k == "github") {
-      TINKR_RETURN_IF_ERROR(read_section(val, "github", v, {"token", "default_repo"}, [&](std::string_view key, std::string s) {
-        (key == "token" ? cfg.github.token : cfg.github.default_repo) = std::move(s);
-      }));
+      TINKR_RETURN_IF_ERROR(
+          read_section(val, "github", v, {"token", "default_repo"}, [&](std::string_view key, std::string s) {
+            (key == "token" ? cfg.github.token : cfg.github.default_repo) = std::move(s);
+          }));
     } else if (k == "slack") {
       TINKR_RETURN_IF_ERROR(read_section(val, "slack", v, {"bot_token", "signing_secret", "alerts_channel"},
                                          [&](std::string_view key, std::string s) {
@@ -379,8 +383,7 @@ Result<Config> parse_config(std::string_view text, std::string_view name, const 
         cfg.profiles[std::string(pname.str())] = std::move(*p);
       }
     } else {
-      return v.error(val, k.str(),
-                     "unknown section; expected one of: server, auth, profiles, github, slack, llm");
+      return v.error(val, k.str(), "unknown section; expected one of: server, auth, profiles, github, slack, llm");
     }
   }
   std::vector<std::string> active;
@@ -464,7 +467,8 @@ std::string display_value(std::string_view key, std::string_view value) {
   if (scheme != std::string_view::npos) {
     size_t host_start = scheme + 3;
     size_t path = value.find('/', host_start);
-    std::string_view authority = value.substr(host_start, path == std::string_view::npos ? value.npos : path - host_start);
+    std::string_view authority =
+        value.substr(host_start, path == std::string_view::npos ? value.npos : path - host_start);
     std::string out(value.substr(0, host_start));
     size_t at = authority.rfind('@');
     if (at != std::string_view::npos) {

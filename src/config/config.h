@@ -54,7 +54,7 @@ struct Profile {
   std::string name;
   std::string backend;  // cloudwatch | gcp | azure | grafana | datadog | elastic | otel | local
   bool active = false;
-  Attributes settings;  // every other key, env: references resolved
+  Attributes settings;        // every other key, env: references resolved
   Attributes unresolved_env;  // key -> VAR for "env:VAR" values whose variable is not set
   std::map<std::string, ServiceConfig, std::less<>> services;
   std::map<std::string, NotifierConfig, std::less<>> notifiers;
@@ -75,7 +75,7 @@ struct ApiKeyEntry {
 };
 
 struct ServerSection {
-  std::string url;    // the CLI: where the server is
+  std::string url;  // the CLI: where the server is
   std::string token;
   std::optional<int> otlp_port;  // tinkr-server: the OTLP/HTTP receiver's port (default 4318; 0: any free port)
 };

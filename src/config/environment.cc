@@ -21,8 +21,7 @@ std::string_view trim(std::string_view s) {
 
 // Parses .env text: KEY=VALUE lines, optional `export `, '#' comments, values
 // in single quotes (literal) or double quotes (\n \" \\ escapes).
-Result<std::map<std::string, std::string, std::less<>>> parse_dotenv(std::string_view text,
-                                                                      const std::string& name) {
+Result<std::map<std::string, std::string, std::less<>>> parse_dotenv(std::string_view text, const std::string& name) {
   std::map<std::string, std::string, std::less<>> out;
   size_t line_no = 0;
   size_t pos = 0;
@@ -84,7 +83,8 @@ Result<Environment> Environment::load(const std::filesystem::path& dotenv) {
   std::error_code ec;
   if (!dotenv.empty() && std::filesystem::exists(dotenv, ec)) {
     std::ifstream in(dotenv, std::ios::binary);
-    if (!in) return make_error(ErrorCode::kConfig, fmt::format("cannot read {}; check its permissions", dotenv.string()));
+    if (!in)
+      return make_error(ErrorCode::kConfig, fmt::format("cannot read {}; check its permissions", dotenv.string()));
     std::stringstream buf;
     buf << in.rdbuf();
     auto parsed = parse_dotenv(buf.str(), dotenv.string());

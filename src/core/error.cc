@@ -50,7 +50,8 @@ int http_status(ErrorCode code) { return info(code).http; }
 
 ErrorCode error_code_from_http_status(int status) {
   switch (status) {
-    case 400: case 422: return ErrorCode::kInvalidArgument;
+    case 400:
+    case 422: return ErrorCode::kInvalidArgument;
     case 401: return ErrorCode::kUnauthenticated;
     case 403: return ErrorCode::kPermissionDenied;
     case 404: return ErrorCode::kNotFound;

@@ -2,9 +2,9 @@
 
 #include <charconv>
 
+#include <fmt/format.h>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-#include <fmt/format.h>
 
 namespace tinkr {
 namespace {

@@ -52,11 +52,16 @@ json::value to_json(const std::vector<T>& items) {
 template <typename T>
 Result<T> from_json(const json::value& v);  // defined for the model types above
 
-template <> Result<LogEntry> from_json<LogEntry>(const json::value& v);
-template <> Result<MetricSeries> from_json<MetricSeries>(const json::value& v);
-template <> Result<Span> from_json<Span>(const json::value& v);
-template <> Result<Trace> from_json<Trace>(const json::value& v);
-template <> Result<Anomaly> from_json<Anomaly>(const json::value& v);
+template <>
+Result<LogEntry> from_json<LogEntry>(const json::value& v);
+template <>
+Result<MetricSeries> from_json<MetricSeries>(const json::value& v);
+template <>
+Result<Span> from_json<Span>(const json::value& v);
+template <>
+Result<Trace> from_json<Trace>(const json::value& v);
+template <>
+Result<Anomaly> from_json<Anomaly>(const json::value& v);
 
 // Converts a JSON array element by element; the error names the index.
 template <typename T>

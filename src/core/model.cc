@@ -39,10 +39,12 @@ Level parse_level(std::string_view t) {
   }
   static constexpr std::array<std::string_view, 3> kTrace = {"trace", "trc", "finest"};
   static constexpr std::array<std::string_view, 5> kDebug = {"debug", "dbg", "verbose", "fine", "finer"};
-  static constexpr std::array<std::string_view, 6> kInfo = {"info", "information", "informational", "notice", "inf", "i"};
+  static constexpr std::array<std::string_view, 6> kInfo = {"info",   "information", "informational",
+                                                            "notice", "inf",         "i"};
   static constexpr std::array<std::string_view, 4> kWarn = {"warn", "warning", "wrn", "w"};
   static constexpr std::array<std::string_view, 5> kError = {"error", "err", "severe", "e", "eror"};
-  static constexpr std::array<std::string_view, 8> kCrit = {"critical", "crit", "fatal", "emerg", "emergency", "alert", "panic", "f"};
+  static constexpr std::array<std::string_view, 8> kCrit = {"critical",  "crit",  "fatal", "emerg",
+                                                            "emergency", "alert", "panic", "f"};
   if (any_of(t, kError)) return Level::kError;
   if (any_of(t, kWarn)) return Level::kWarn;
   if (any_of(t, kInfo)) return Level::kInfo;

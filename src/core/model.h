@@ -49,8 +49,8 @@ struct MetricPoint {
 };
 
 struct MetricSeries {
-  std::string name;   // the alias asked for ("latency_p99") or the raw metric name
-  std::string unit;   // UCUM-like: "s", "ms", "By", "%", "1", "req/s"; empty if unknown
+  std::string name;  // the alias asked for ("latency_p99") or the raw metric name
+  std::string unit;  // UCUM-like: "s", "ms", "By", "%", "1", "req/s"; empty if unknown
   Attributes labels;
   std::vector<MetricPoint> points;  // ascending time
 
@@ -60,10 +60,10 @@ struct MetricSeries {
 enum class SpanKind { kUnspecified = 0, kInternal, kServer, kClient, kProducer, kConsumer };
 enum class SpanStatus { kUnset = 0, kOk, kError };
 
-std::string_view span_kind_name(SpanKind kind);    // "internal", "server", …
-SpanKind parse_span_kind(std::string_view text);     // accepts "SPAN_KIND_SERVER", "server", "2"
-std::string_view span_status_name(SpanStatus s);   // "unset", "ok", "error"
-SpanStatus parse_span_status(std::string_view text); // accepts "STATUS_CODE_ERROR", "error", "2"
+std::string_view span_kind_name(SpanKind kind);       // "internal", "server", …
+SpanKind parse_span_kind(std::string_view text);      // accepts "SPAN_KIND_SERVER", "server", "2"
+std::string_view span_status_name(SpanStatus s);      // "unset", "ok", "error"
+SpanStatus parse_span_status(std::string_view text);  // accepts "STATUS_CODE_ERROR", "error", "2"
 
 struct Span {
   std::string trace_id;        // lower-case hex, 32 digits
@@ -100,11 +100,11 @@ Result<Severity> parse_severity(std::string_view text);
 
 struct Anomaly {
   std::string service;
-  std::string kind;     // "error_spike", "error_rate", "latency", "request_rate_drop",
-                        // "request_rate_spike", "saturation", "new_pattern"
-  std::string metric;   // what was measured ("error_count", "latency_p99", a template id…)
+  std::string kind;    // "error_spike", "error_rate", "latency", "request_rate_drop",
+                       // "request_rate_spike", "saturation", "new_pattern"
+  std::string metric;  // what was measured ("error_count", "latency_p99", a template id…)
   Severity severity = Severity::kLow;
-  Timestamp start{};    // the window in which it was observed
+  Timestamp start{};  // the window in which it was observed
   Timestamp end{};
   double observed = 0;
   double baseline = 0;

@@ -17,20 +17,20 @@
 namespace tinkr {
 
 enum class ErrorCode {
-  kInvalidArgument,    // bad input from the user: 400, exit 2
-  kUnauthenticated,    // missing or wrong token: 401
-  kPermissionDenied,   // token valid, role too small: 403
-  kNotFound,           // 404
-  kConflict,           // 409
-  kPayloadTooLarge,    // 413
-  kRateLimited,        // 429 (ours or a backend's)
-  kConfig,             // configuration file or environment is wrong: 500, exit 1
-  kInternal,           // a bug: 500
-  kUnimplemented,      // 501
-  kBackend,            // the backend answered with an error or garbage: 502
-  kUnavailable,        // the backend or server cannot be reached: 503
-  kDeadlineExceeded,   // timed out: 504
-  kCancelled,          // the caller went away or pressed Ctrl-C: 499
+  kInvalidArgument,   // bad input from the user: 400, exit 2
+  kUnauthenticated,   // missing or wrong token: 401
+  kPermissionDenied,  // token valid, role too small: 403
+  kNotFound,          // 404
+  kConflict,          // 409
+  kPayloadTooLarge,   // 413
+  kRateLimited,       // 429 (ours or a backend's)
+  kConfig,            // configuration file or environment is wrong: 500, exit 1
+  kInternal,          // a bug: 500
+  kUnimplemented,     // 501
+  kBackend,           // the backend answered with an error or garbage: 502
+  kUnavailable,       // the backend or server cannot be reached: 503
+  kDeadlineExceeded,  // timed out: 504
+  kCancelled,         // the caller went away or pressed Ctrl-C: 499
 };
 
 // The stable lower_snake name used in JSON error bodies ("invalid_argument").
@@ -57,8 +57,8 @@ inline Error make_error(ErrorCode code, std::string message) { return Error{code
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}          // NOLINT(google-explicit-constructor)
-  Result(Error error) : v_(std::move(error)) {}      // NOLINT(google-explicit-constructor)
+  Result(T value) : v_(std::move(value)) {}      // NOLINT(google-explicit-constructor)
+  Result(Error error) : v_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
 
   bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }
@@ -105,9 +105,9 @@ inline Status ok_status() { return Status(); }
 }  // namespace tinkr
 
 // Return early with the error of an expression that yields a Result.
-#define TINKR_RETURN_IF_ERROR(expr)                 \
-  do {                                              \
-    auto tinkr_status_ = (expr);                    \
+#define TINKR_RETURN_IF_ERROR(expr)                        \
+  do {                                                     \
+    auto tinkr_status_ = (expr);                           \
     if (!tinkr_status_.ok()) return tinkr_status_.error(); \
   } while (0)
 
@@ -120,6 +120,6 @@ inline Status ok_status() { return Status(); }
 // declaration (`auto x`); neither can be parenthesised.
 #define TINKR_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr) \
   auto tmp = (expr);                                 \
-  if (!tmp.ok()) return std::move(tmp.error()); \
+  if (!tmp.ok()) return std::move(tmp.error());      \
   lhs = std::move(tmp).value()
 // NOLINTEND(bugprone-macro-parentheses)

@@ -39,14 +39,14 @@ bool expect(std::string_view s, size_t& pos, char c) {
 
 Error bad_time(std::string_view text, std::string_view why) {
   return make_error(ErrorCode::kInvalidArgument,
-                    fmt::format("invalid timestamp '{}': {}; expected RFC 3339 such as 2026-11-23T09:15:00Z",
-                                text, why));
+                    fmt::format("invalid timestamp '{}': {}; expected RFC 3339 such as 2026-11-23T09:15:00Z", text,
+                                why));
 }
 
 Error bad_duration(std::string_view text, std::string_view why) {
   return make_error(ErrorCode::kInvalidArgument,
-                    fmt::format("invalid duration '{}': {}; expected e.g. 30s, 15m, 2h, 7d, 1w, 1h30m or PT1H",
-                                text, why));
+                    fmt::format("invalid duration '{}': {}; expected e.g. 30s, 15m, 2h, 7d, 1w, 1h30m or PT1H", text,
+                                why));
 }
 
 // Multiplies a unit by a count and adds it, refusing overflow.
@@ -106,8 +106,8 @@ Result<Nanos> parse_iso_duration(std::string_view text) {
       continue;
     }
     size_t start = pos;
-    while (pos < text.size() && (std::isdigit(static_cast<unsigned char>(text[pos])) || text[pos] == '.' ||
-                                 text[pos] == ',')) {
+    while (pos < text.size() &&
+           (std::isdigit(static_cast<unsigned char>(text[pos])) || text[pos] == '.' || text[pos] == ',')) {
       ++pos;
     }
     if (start == pos || pos >= text.size()) return bad_duration(text, "malformed ISO 8601 duration");
@@ -149,13 +149,9 @@ Result<Nanos> parse_iso_duration(std::string_view text) {
 
 }  // namespace
 
-Timestamp now() {
-  return std::chrono::time_point_cast<Nanos>(std::chrono::system_clock::now());
-}
+Timestamp now() { return std::chrono::time_point_cast<Nanos>(std::chrono::system_clock::now()); }
 
-Timestamp from_unix_seconds(double s) {
-  return Timestamp(Nanos(static_cast<int64_t>(std::llround(s * 1e9))));
-}
+Timestamp from_unix_seconds(double s) { return Timestamp(Nanos(static_cast<int64_t>(std::llround(s * 1e9)))); }
 
 Result<Timestamp> parse_rfc3339(std::string_view text) {
   size_t pos = 0;
@@ -327,7 +323,8 @@ Result<Timestamp> parse_instant(std::string_view text, Timestamp now_time) {
     if (!d) return d.error();
     return now_time - *d;
   }
-  if (!text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || c == '.'; })) {
+  if (!text.empty() && std::all_of(text.begin(), text.end(),
+                                   [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || c == '.'; })) {
     if (text.size() == 10 || text.find('.') != std::string_view::npos) {
       char* end = nullptr;
       std::string s(text);

@@ -61,8 +61,7 @@ Result<Timestamp> parse_instant(std::string_view text, Timestamp now);
 // The range a command asks for: --since D gives [now-D, now); --from/--to give
 // [from, to) (to defaults to now). since and from together, or from >= to, are
 // invalid-argument errors. With neither, [now - default_since, now).
-Result<TimeRange> resolve_range(const std::optional<std::string>& since,
-                                const std::optional<std::string>& from,
+Result<TimeRange> resolve_range(const std::optional<std::string>& since, const std::optional<std::string>& from,
                                 const std::optional<std::string>& to, Timestamp now,
                                 Nanos default_since = std::chrono::hours(1));
 

@@ -88,7 +88,8 @@ Result<std::string> decode_content(std::string_view encoding, std::string_view b
   }
   std::string data(body);
   if (data.size() > max_decoded && codings.empty()) {
-    return make_error(ErrorCode::kPayloadTooLarge, fmt::format("the request body is larger than {} bytes", max_decoded));
+    return make_error(ErrorCode::kPayloadTooLarge,
+                      fmt::format("the request body is larger than {} bytes", max_decoded));
   }
   // Codings are listed in the order they were applied: undo them last first.
   for (auto it = codings.rbegin(); it != codings.rend(); ++it) {
@@ -107,7 +108,8 @@ Result<std::string> decode_content(std::string_view encoding, std::string_view b
     data = std::move(*decoded);
   }
   if (data.size() > max_decoded) {
-    return make_error(ErrorCode::kPayloadTooLarge, fmt::format("the request body is larger than {} bytes", max_decoded));
+    return make_error(ErrorCode::kPayloadTooLarge,
+                      fmt::format("the request body is larger than {} bytes", max_decoded));
   }
   return data;
 }

@@ -3,8 +3,8 @@
 #include <dlfcn.h>
 
 #include <mutex>
-#include <type_traits>
 #include <string>
+#include <type_traits>
 
 namespace tinkr::net {
 namespace {
@@ -52,8 +52,7 @@ Result<CurlLibrary> load() {
                                                    ": install libcurl 7.85 or newer (Debian: apt install libcurl4)");
   }
   if (const CURLcode code = lib.global_init(CURL_GLOBAL_DEFAULT); code != CURLE_OK) {
-    return make_error(ErrorCode::kUnavailable,
-                      std::string("libcurl failed to initialise: ") + lib.easy_strerror(code));
+    return make_error(ErrorCode::kUnavailable, std::string("libcurl failed to initialise: ") + lib.easy_strerror(code));
   }
   return lib;
 }

@@ -6,8 +6,8 @@
 #include <thread>
 
 #include "core/json.h"
-#include "core/time.h"
 #include "core/strings.h"
+#include "core/time.h"
 #include "net/curl_library.h"
 
 namespace tinkr::net {
@@ -15,7 +15,8 @@ namespace {
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) s.remove_suffix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -179,10 +180,8 @@ bool retryable_transport(CURLcode code) {
     case CURLE_GOT_NOTHING:
     case CURLE_PARTIAL_FILE:
     case CURLE_HTTP2:
-    case CURLE_HTTP2_STREAM:
-      return true;
-    default:
-      return false;
+    case CURLE_HTTP2_STREAM: return true;
+    default: return false;
   }
 }
 
@@ -193,9 +192,10 @@ Error transport_error(CURLcode code, const Transfer& t, const char* errbuf, cons
   if (t.cancelled) return make_error(ErrorCode::kCancelled, "request to " + shown + " cancelled");
   if (t.too_large || code == CURLE_FILESIZE_EXCEEDED) {
     const size_t mib = options.max_response_bytes >> 20;
-    const std::string cap = mib > 0 ? std::to_string(mib) + " MiB" : std::to_string(options.max_response_bytes) + " bytes";
-    return make_error(ErrorCode::kPayloadTooLarge, "answer from " + shown + " exceeded the " + cap +
-                                                       " cap; narrow the time range or lower --limit");
+    const std::string cap =
+        mib > 0 ? std::to_string(mib) + " MiB" : std::to_string(options.max_response_bytes) + " bytes";
+    return make_error(ErrorCode::kPayloadTooLarge,
+                      "answer from " + shown + " exceeded the " + cap + " cap; narrow the time range or lower --limit");
   }
   switch (code) {
     case CURLE_COULDNT_CONNECT: {
@@ -210,8 +210,9 @@ Error transport_error(CURLcode code, const Transfer& t, const char* errbuf, cons
                         "could not connect to " + origin_of(r.url) + " (" + reason + ")" + peer_hint(r));
     }
     case CURLE_COULDNT_RESOLVE_HOST:
-      return make_error(ErrorCode::kUnavailable, "could not resolve the host of " + origin_of(r.url) +
-                                                     (r.config_key.empty() ? ": is the URL right?" : ": check " + r.config_key));
+      return make_error(ErrorCode::kUnavailable,
+                        "could not resolve the host of " + origin_of(r.url) +
+                            (r.config_key.empty() ? ": is the URL right?" : ": check " + r.config_key));
     case CURLE_OPERATION_TIMEDOUT: {
       curl_off_t connect_us = 0;
       t.curl->easy_getinfo(t.handle, CURLINFO_CONNECT_TIME_T, &connect_us);
@@ -230,10 +231,8 @@ Error transport_error(CURLcode code, const Transfer& t, const char* errbuf, cons
       return make_error(ErrorCode::kUnavailable, "TLS with " + origin_of(r.url) + " failed (" + detail +
                                                      "): check the URL and the CA file (ca_file)");
     case CURLE_UNSUPPORTED_PROTOCOL:
-    case CURLE_URL_MALFORMAT:
-      return make_error(ErrorCode::kInvalidArgument, "cannot call " + shown + ": " + detail);
-    default:
-      return make_error(ErrorCode::kUnavailable, "request to " + shown + " failed: " + detail);
+    case CURLE_URL_MALFORMAT: return make_error(ErrorCode::kInvalidArgument, "cannot call " + shown + ": " + detail);
+    default: return make_error(ErrorCode::kUnavailable, "request to " + shown + " failed: " + detail);
   }
 }
 
@@ -330,9 +329,9 @@ Result<HttpResponse> run_with_retries(const HttpClientOptions& options, const Ht
   TINKR_ASSIGN_OR_RETURN(const CurlLibrary* curl, curl_library());
   const auto parts = parse_url(r.url);
   if (!parts || (parts->scheme != "http" && parts->scheme != "https")) {
-    return make_error(ErrorCode::kInvalidArgument,
-                      "'" + display_url(r.url) + "' is not an http:// or https:// URL; check " +
-                          (r.config_key.empty() ? std::string("the URL") : r.config_key));
+    return make_error(ErrorCode::kInvalidArgument, "'" + display_url(r.url) +
+                                                       "' is not an http:// or https:// URL; check " +
+                                                       (r.config_key.empty() ? std::string("the URL") : r.config_key));
   }
   const RetryPolicy policy = r.retry.value_or(options.retry);
   const auto start = std::chrono::steady_clock::now();
@@ -361,8 +360,9 @@ Result<HttpResponse> run_with_retries(const HttpClientOptions& options, const Ht
       if (r.cancel && r.cancel->load()) {
         return make_error(ErrorCode::kCancelled, "request to " + display_url(r.url) + " cancelled");
       }
-      std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
-          std::chrono::milliseconds(50), wake - std::chrono::steady_clock::now()));
+      std::this_thread::sleep_for(
+          std::min<std::chrono::steady_clock::duration>(std::chrono::milliseconds(50),
+                                                        wake - std::chrono::steady_clock::now()));
     }
   }
 }

@@ -57,10 +57,10 @@ class Headers {
 
 struct HttpRequest {
   std::string method = "GET";
-  std::string url;       // http:// or https:// only
+  std::string url;  // http:// or https:// only
   Headers headers;
   std::string body;
-  Millis timeout{30000};          // one attempt, from connect to last byte (0: none, for streams)
+  Millis timeout{30000};  // one attempt, from connect to last byte (0: none, for streams)
   Millis connect_timeout{10000};
   std::optional<RetryPolicy> retry;  // the client's policy when unset
 
@@ -85,9 +85,9 @@ struct HttpResponse {
 
 struct HttpClientOptions {
   std::string user_agent = "tinkr/0.1";
-  std::string ca_file;       // PEM bundle to trust instead of the system store
-  bool verify_tls = true;    // false only for explicit insecure test setups
-  RetryPolicy retry;         // default policy for requests without their own
+  std::string ca_file;                           // PEM bundle to trust instead of the system store
+  bool verify_tls = true;                        // false only for explicit insecure test setups
+  RetryPolicy retry;                             // default policy for requests without their own
   size_t max_response_bytes = size_t{64} << 20;  // 64 MiB
 };
 

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <thread>
 
+#include <fmt/format.h>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -26,7 +27,6 @@
 #include <boost/beast/http/serializer.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
-#include <fmt/format.h>
 
 #include "core/json.h"
 #include "core/strings.h"
@@ -56,8 +56,7 @@ std::string percent_decode(std::string_view s) {
     char c = s[i];
     if (c == '+') {
       out.push_back(' ');
-    } else if (c == '%' && i + 2 < s.size() && hex_digit(s[i + 1]) >= 0 &&
-               hex_digit(s[i + 2]) >= 0) {
+    } else if (c == '%' && i + 2 < s.size() && hex_digit(s[i + 1]) >= 0 && hex_digit(s[i + 2]) >= 0) {
       out.push_back(static_cast<char>(hex_digit(s[i + 1]) * 16 + hex_digit(s[i + 2])));
       i += 2;
     } else {
@@ -127,7 +126,9 @@ struct HttpServer::Impl {
   std::vector<std::thread> io_threads;
 
   Impl(HttpServerOptions o, ServerHandler h)
-      : options(std::move(o)), handler(std::move(h)), pool(std::max<size_t>(1, options.worker_threads)),
+      : options(std::move(o)),
+        handler(std::move(h)),
+        pool(std::max<size_t>(1, options.worker_threads)),
         acceptor(ioc) {}
 
   void do_accept();
@@ -436,9 +437,8 @@ Result<std::unique_ptr<HttpServer>> HttpServer::start(HttpServerOptions options,
   auto impl = std::make_shared<Impl>(std::move(options), std::move(handler));
   tcp::endpoint endpoint(address, impl->options.port);
   auto fail = [&](std::string_view what) {
-    return make_error(ErrorCode::kUnavailable,
-                      fmt::format("cannot listen on {}:{}: {} failed: {}", host, impl->options.port, what,
-                                  ec.message()));
+    return make_error(ErrorCode::kUnavailable, fmt::format("cannot listen on {}:{}: {} failed: {}", host,
+                                                           impl->options.port, what, ec.message()));
   };
   impl->acceptor.open(endpoint.protocol(), ec);
   if (ec) return fail("open");

@@ -30,10 +30,10 @@
 namespace tinkr::net {
 
 struct ServerRequest {
-  std::string method;  // "GET", "POST", …
-  std::string target;  // as received: "/api/v1/events?service=a"
-  std::string path;    // target before '?', not decoded
-  std::string query;   // target after '?', not decoded
+  std::string method;                                        // "GET", "POST", …
+  std::string target;                                        // as received: "/api/v1/events?service=a"
+  std::string path;                                          // target before '?', not decoded
+  std::string query;                                         // target after '?', not decoded
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
   std::string body;
   std::string remote_address;
@@ -75,9 +75,9 @@ struct HttpServerOptions {
   uint16_t port = 8000;  // 0: the system picks a free port (see HttpServer::port)
   size_t io_threads = 1;
   size_t worker_threads = 4;
-  size_t max_queued = 256;                  // requests waiting for a worker beyond this: 503
-  size_t body_limit = 1024 * 1024;          // bytes; larger bodies: 413
-  uint32_t header_limit = 16 * 1024;        // bytes; larger headers: 431
+  size_t max_queued = 256;                           // requests waiting for a worker beyond this: 503
+  size_t body_limit = 1024 * 1024;                   // bytes; larger bodies: 413
+  uint32_t header_limit = 16 * 1024;                 // bytes; larger headers: 431
   std::chrono::milliseconds header_timeout{10'000};  // first request's headers must arrive within this
   std::chrono::milliseconds idle_timeout{60'000};    // keep-alive: the next request within this
   std::chrono::milliseconds body_timeout{30'000};    // the body, once headers are in

@@ -8,9 +8,7 @@
 
 namespace tinkr::net {
 
-bool is_retryable_status(int status) {
-  return status == 429 || status == 502 || status == 503 || status == 504;
-}
+bool is_retryable_status(int status) { return status == 429 || status == 502 || status == 503 || status == 504; }
 
 Millis backoff_delay(const RetryPolicy& policy, int retry, std::mt19937_64& rng) {
   if (retry < 1) retry = 1;

@@ -18,13 +18,13 @@ namespace tinkr::net {
 using Millis = std::chrono::milliseconds;
 
 struct RetryPolicy {
-  int max_attempts = 3;              // total tries, first included; 1 disables retries
-  Millis base_delay{200};            // first backoff ceiling; doubles each retry
-  Millis max_delay{5000};            // ceiling of one backoff
-  Millis total_deadline{60000};      // no new attempt starts after this (from the first)
-  Millis max_retry_after{30000};     // a longer Retry-After gives up instead of waiting
+  int max_attempts = 3;           // total tries, first included; 1 disables retries
+  Millis base_delay{200};         // first backoff ceiling; doubles each retry
+  Millis max_delay{5000};         // ceiling of one backoff
+  Millis total_deadline{60000};   // no new attempt starts after this (from the first)
+  Millis max_retry_after{30000};  // a longer Retry-After gives up instead of waiting
   bool retry_connection_errors = true;
-  bool retry_statuses = true;        // false: a 429/502/503/504 answer is final (the peer already retried)
+  bool retry_statuses = true;  // false: a 429/502/503/504 answer is final (the peer already retried)
 
   // One try only.
   static RetryPolicy none() {

@@ -40,10 +40,10 @@ class SseParser {
   bool process_line(std::string_view line);
 
   Callback on_event_;
-  std::string line_;         // a line not yet terminated
-  bool after_cr_ = false;    // the previous chunk ended with '\r'
-  bool started_ = false;     // BOM check done
-  std::string head_;         // first bytes, until the BOM check
+  std::string line_;       // a line not yet terminated
+  bool after_cr_ = false;  // the previous chunk ended with '\r'
+  bool started_ = false;   // BOM check done
+  std::string head_;       // first bytes, until the BOM check
   bool stopped_ = false;
   std::string event_type_;
   std::string data_;

@@ -41,9 +41,9 @@ inline constexpr std::string_view kFieldSpanId = "span_id";
 
 struct Node {
   NodeKind kind = NodeKind::kAll;
-  bool phrase = false;        // kText / kField: the value was quoted
-  std::string field;          // kField / kCompare: canonical field name
-  std::string value;          // kText / kField: the text; kCompare: the number as written
+  bool phrase = false;            // kText / kField: the value was quoted
+  std::string field;              // kField / kCompare: canonical field name
+  std::string value;              // kText / kField: the text; kCompare: the number as written
   Level level = Level::kUnknown;  // field == "level": the normalised value
   CompareOp op = CompareOp::kGe;  // kCompare
   double number = 0;              // kCompare on a non-level field

@@ -29,8 +29,7 @@ void append_c_like(std::string_view s, const char* control_prefix, std::string& 
       case '\n': out += "\\n"; break;
       case '\r': out += "\\r"; break;
       case '\t': out += "\\t"; break;
-      default:
-        hex2(c, out, control_prefix);  // the other control characters
+      default: hex2(c, out, control_prefix);  // the other control characters
     }
   }
   out.append(s.data() + plain_from, s.size() - plain_from);
@@ -80,8 +79,8 @@ void append_regex_literal(std::string_view s, std::string& out) {
     auto c = static_cast<unsigned char>(ch);
     if (is_control(c)) {
       hex2(c, out, "\\x");
-    } else if (c < 0x80 && !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                             c == ' ' || c == '_')) {
+    } else if (c < 0x80 &&
+               !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == ' ' || c == '_')) {
       out += '\\';
       out += ch;
     } else {

@@ -16,8 +16,8 @@
 #include <cstring>
 #include <optional>
 
-#include "query/ast.h"
 #include "core/strings.h"
+#include "query/ast.h"
 
 namespace tinkr::query {
 namespace {
@@ -28,12 +28,12 @@ enum class Tok { kEnd, kLParen, kRParen, kColon, kCmp, kWord, kPhrase, kAnd, kOr
 // common case, no allocation) and otherwise lives in `unescaped`.
 struct Token {
   Tok kind = Tok::kEnd;
-  size_t column = 1;    // 1-based, in bytes
-  size_t end = 0;       // offset just past the token
+  size_t column = 1;         // 1-based, in bytes
+  size_t end = 0;            // offset just past the token
   bool glued_colon = false;  // a word immediately followed by ':'
   bool owned = false;        // the text is `unescaped`, not `raw`
   CompareOp op = CompareOp::kGe;
-  std::string_view raw;      // a slice of the query text
+  std::string_view raw;  // a slice of the query text
   std::string unescaped;
 
   // Word / phrase value (unescaped), operator text.
@@ -139,7 +139,10 @@ class Lexer {
           case 'n': out += '\n'; break;
           case 't': out += '\t'; break;
           case 'r': out += '\r'; break;
-          default: out += '\\'; out += e; break;  // unknown escapes stay literal ("C:\path")
+          default:
+            out += '\\';
+            out += e;
+            break;  // unknown escapes stay literal ("C:\path")
         }
         continue;
       }
@@ -306,14 +309,17 @@ class Parser {
 
   bool starts_unary() const {
     switch (tok_.kind) {
-      case Tok::kLParen: case Tok::kWord: case Tok::kPhrase: case Tok::kNot: case Tok::kStar: return true;
+      case Tok::kLParen:
+      case Tok::kWord:
+      case Tok::kPhrase:
+      case Tok::kNot:
+      case Tok::kStar: return true;
       default: return false;
     }
   }
 
   bool starts_group_unary() const {
-    return tok_.kind == Tok::kWord || tok_.kind == Tok::kPhrase || tok_.kind == Tok::kNot ||
-           tok_.kind == Tok::kLParen;
+    return tok_.kind == Tok::kWord || tok_.kind == Tok::kPhrase || tok_.kind == Tok::kNot || tok_.kind == Tok::kLParen;
   }
 
   Status check_depth(int depth) const {
@@ -373,9 +379,7 @@ class Parser {
         if (tok_.kind != Tok::kRParen) return syntax_error("expected ')'", tok_.column);
         return advance();
       }
-      case Tok::kStar:
-        out.kind = NodeKind::kAll;
-        return advance();
+      case Tok::kStar: out.kind = NodeKind::kAll; return advance();
       case Tok::kPhrase: {
         out.kind = NodeKind::kText;
         out.phrase = true;
@@ -420,12 +424,11 @@ class Parser {
   }
 
   Status parse_value(const std::string& field, Node& n) {
-    if (tok_.kind != Tok::kWord && tok_.kind != Tok::kPhrase && tok_.kind != Tok::kStar &&
-        tok_.kind != Tok::kAnd && tok_.kind != Tok::kOr && tok_.kind != Tok::kNot)
+    if (tok_.kind != Tok::kWord && tok_.kind != Tok::kPhrase && tok_.kind != Tok::kStar && tok_.kind != Tok::kAnd &&
+        tok_.kind != Tok::kOr && tok_.kind != Tok::kNot)
       return syntax_error("expected a value after '" + field + ":'", tok_.column);
     if (tok_.kind == Tok::kWord && tok_.glued_colon)
-      return syntax_error("expected a value, found another field name (quote values containing ':')",
-                          tok_.column);
+      return syntax_error("expected a value, found another field name (quote values containing ':')", tok_.column);
     n.kind = NodeKind::kField;
     n.field = field;
     n.phrase = tok_.kind == Tok::kPhrase;
@@ -516,8 +519,7 @@ class Parser {
         return syntax_error("level" + std::string(compare_op_text(op)) + n.value + " matches nothing", tok_.column);
     } else {
       if (tok_.kind != Tok::kWord || !parse_number(tok_.text(), n.number))
-        return syntax_error("expected a number after '" + name + std::string(compare_op_text(op)) + "'",
-                            tok_.column);
+        return syntax_error("expected a number after '" + name + std::string(compare_op_text(op)) + "'", tok_.column);
       n.value = tok_.text();
     }
     n.field = std::move(name);
@@ -543,9 +545,18 @@ void print_word(const std::string& w, std::string& out) {
   size_t keyword_escape = !keyword ? std::string::npos : w[0] == 'n' ? 1 : 0;
   for (size_t i = 0; i < w.size(); ++i) {
     char c = w[i];
-    if (c == '\n') { out += "\\n"; continue; }
-    if (c == '\t') { out += "\\t"; continue; }
-    if (c == '\r') { out += "\\r"; continue; }
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    if (c == '\t') {
+      out += "\\t";
+      continue;
+    }
+    if (c == '\r') {
+      out += "\\r";
+      continue;
+    }
     if (word_needs_escape(c) || i == keyword_escape) out += '\\';
     out += c;
   }
@@ -570,12 +581,14 @@ void print(const Node& n, std::string& out) {
   switch (n.kind) {
     case NodeKind::kAll: out += '*'; return;
     case NodeKind::kText:
-      if (n.phrase) print_phrase(n.value, out); else print_word(n.value, out);
+      if (n.phrase) print_phrase(n.value, out);
+      else print_word(n.value, out);
       return;
     case NodeKind::kField:
       out += n.field;
       out += ':';
-      if (n.phrase) print_phrase(n.value, out); else print_word(n.value, out);
+      if (n.phrase) print_phrase(n.value, out);
+      else print_word(n.value, out);
       return;
     case NodeKind::kCompare:
       out += n.field;
@@ -668,10 +681,9 @@ std::string canonical_field(std::string_view name) {
     std::string_view name, canonical;
   };
   static constexpr Alias kAliases[] = {
-      {"level", kFieldLevel},     {"lvl", kFieldLevel},       {"severity", kFieldLevel},
-      {"service", kFieldService}, {"svc", kFieldService},     {"app", kFieldService},
-      {"message", kFieldMessage}, {"msg", kFieldMessage},     {"trace_id", kFieldTraceId},
-      {"trace", kFieldTraceId},   {"span_id", kFieldSpanId},  {"span", kFieldSpanId},
+      {"level", kFieldLevel},      {"lvl", kFieldLevel},     {"severity", kFieldLevel},  {"service", kFieldService},
+      {"svc", kFieldService},      {"app", kFieldService},   {"message", kFieldMessage}, {"msg", kFieldMessage},
+      {"trace_id", kFieldTraceId}, {"trace", kFieldTraceId}, {"span_id", kFieldSpanId},  {"span", kFieldSpanId},
   };
   for (const auto& a : kAliases)
     if (iequals(name, a.name)) return std::string(a.canonical);
@@ -712,8 +724,7 @@ Node to_nnf(const Node& n) {
       }
       return n;  // NOT of a leaf (or of `*`)
     }
-    default:
-      return n;
+    default: return n;
   }
 }
 

@@ -23,7 +23,10 @@ bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.
 bool has_pipe(std::string_view s) {
   bool quoted = false;
   for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '\\' && quoted) { ++i; continue; }
+    if (s[i] == '\\' && quoted) {
+      ++i;
+      continue;
+    }
     if (s[i] == '"') quoted = !quoted;
     else if (s[i] == '|' && !quoted) return true;
   }
@@ -31,7 +34,8 @@ bool has_pipe(std::string_view s) {
 }
 
 Status check_context(const TranslateContext& ctx) {
-  if (!is_valid_utf8(ctx.service)) return make_error(ErrorCode::kInvalidArgument, "the service name is not valid UTF-8");
+  if (!is_valid_utf8(ctx.service))
+    return make_error(ErrorCode::kInvalidArgument, "the service name is not valid UTF-8");
   if (ctx.limit == 0) return make_error(ErrorCode::kInvalidArgument, "limit must be at least 1");
   return ok_status();
 }
@@ -44,16 +48,26 @@ Result<Dialect> dialect_for_backend(std::string_view backend_name) {
     Dialect dialect;
   };
   static constexpr Name kNames[] = {
-      {"grafana", Dialect::kLogQL},        {"loki", Dialect::kLogQL},
-      {"logql", Dialect::kLogQL},          {"cloudwatch", Dialect::kInsights},
-      {"aws", Dialect::kInsights},         {"insights", Dialect::kInsights},
-      {"gcp", Dialect::kCloudLogging},     {"google", Dialect::kCloudLogging},
-      {"cloud-logging", Dialect::kCloudLogging}, {"cloud_logging", Dialect::kCloudLogging},
-      {"azure", Dialect::kKql},            {"kql", Dialect::kKql},
-      {"datadog", Dialect::kDatadog},      {"elastic", Dialect::kElastic},
-      {"elasticsearch", Dialect::kElastic}, {"otel", Dialect::kOpenSearch},
-      {"opensearch", Dialect::kOpenSearch}, {"local", Dialect::kSql},
-      {"sql", Dialect::kSql},              {"sqlite", Dialect::kSql},
+      {"grafana", Dialect::kLogQL},
+      {"loki", Dialect::kLogQL},
+      {"logql", Dialect::kLogQL},
+      {"cloudwatch", Dialect::kInsights},
+      {"aws", Dialect::kInsights},
+      {"insights", Dialect::kInsights},
+      {"gcp", Dialect::kCloudLogging},
+      {"google", Dialect::kCloudLogging},
+      {"cloud-logging", Dialect::kCloudLogging},
+      {"cloud_logging", Dialect::kCloudLogging},
+      {"azure", Dialect::kKql},
+      {"kql", Dialect::kKql},
+      {"datadog", Dialect::kDatadog},
+      {"elastic", Dialect::kElastic},
+      {"elasticsearch", Dialect::kElastic},
+      {"otel", Dialect::kOpenSearch},
+      {"opensearch", Dialect::kOpenSearch},
+      {"local", Dialect::kSql},
+      {"sql", Dialect::kSql},
+      {"sqlite", Dialect::kSql},
   };
   std::string_view n = trim(backend_name);
   for (const auto& entry : kNames)
@@ -105,8 +119,7 @@ bool is_native(Dialect dialect, std::string_view text) {
     }
     case Dialect::kElastic:
     case Dialect::kOpenSearch:
-    case Dialect::kSql:
-      return false;
+    case Dialect::kSql: return false;
   }
   return false;
 }
@@ -140,8 +153,7 @@ Result<NativeQuery> translate(Dialect dialect, std::string_view query_text, cons
   return r;
 }
 
-Result<NativeQuery> translate(std::string_view backend_name, std::string_view query_text,
-                              const TranslateContext& ctx) {
+Result<NativeQuery> translate(std::string_view backend_name, std::string_view query_text, const TranslateContext& ctx) {
   TINKR_ASSIGN_OR_RETURN(Dialect d, dialect_for_backend(backend_name));
   return translate(d, query_text, ctx);
 }

@@ -32,14 +32,14 @@ namespace tinkr::query {
 
 // The native languages we translate to.
 enum class Dialect {
-  kLogQL,        // backend "grafana" (alias "loki")
-  kInsights,     // backend "cloudwatch"
-  kCloudLogging, // backend "gcp"
-  kKql,          // backend "azure"
-  kDatadog,      // backend "datadog"
-  kElastic,      // backend "elastic" (alias "elasticsearch"): ECS field names
-  kOpenSearch,   // backend "otel" (alias "opensearch"): Data Prepper OTel log fields
-  kSql,          // backend "local" (alias "sql"): the embedded store's `logs` table
+  kLogQL,         // backend "grafana" (alias "loki")
+  kInsights,      // backend "cloudwatch"
+  kCloudLogging,  // backend "gcp"
+  kKql,           // backend "azure"
+  kDatadog,       // backend "datadog"
+  kElastic,       // backend "elastic" (alias "elasticsearch"): ECS field names
+  kOpenSearch,    // backend "otel" (alias "opensearch"): Data Prepper OTel log fields
+  kSql,           // backend "local" (alias "sql"): the embedded store's `logs` table
 };
 
 // The dialect of a backend name (case-insensitive); an error lists the names.

@@ -25,7 +25,9 @@ class Rng {
  public:
   explicit Rng(uint64_t seed) : gen_(seed) {}
   double uniform() { return static_cast<double>(gen_() >> 11) * 0x1.0p-53; }  // [0, 1)
-  int64_t range(int64_t lo, int64_t hi) { return lo + static_cast<int64_t>(uniform() * static_cast<double>(hi - lo + 1)); }
+  int64_t range(int64_t lo, int64_t hi) {
+    return lo + static_cast<int64_t>(uniform() * static_cast<double>(hi - lo + 1));
+  }
   bool chance(double p) { return uniform() < p; }
   double normal(double mean, double sd) {
     double u1 = std::max(uniform(), 1e-12), u2 = uniform();
@@ -34,7 +36,9 @@ class Rng {
   // Log-normal around a median, for latencies.
   double lognormal(double median, double sigma) { return median * std::exp(normal(0, sigma)); }
   template <typename T, size_t N>
-  const T& pick(const std::array<T, N>& items) { return items[static_cast<size_t>(range(0, N - 1))]; }
+  const T& pick(const std::array<T, N>& items) {
+    return items[static_cast<size_t>(range(0, N - 1))];
+  }
   std::string hex(int digits) {
     static constexpr char kDigits[] = "0123456789abcdef";
     std::string s(static_cast<size_t>(digits), '0');
@@ -65,7 +69,7 @@ constexpr std::array<ServiceProfile, 4> kServices = {{
 }};
 
 constexpr std::array<const char*, 8> kUsers = {"u-10492", "u-23817", "u-31120", "u-44096",
-                                                "u-50213", "u-67781", "u-70034", "u-88125"};
+                                               "u-50213", "u-67781", "u-70034", "u-88125"};
 constexpr std::array<const char*, 6> kSkus = {"SKU-1001", "SKU-2040", "SKU-3177", "SKU-4410", "SKU-5023", "SKU-6388"};
 constexpr std::array<const char*, 4> kCurrencies = {"EUR", "USD", "GBP", "CHF"};
 constexpr std::array<const char*, 3> kCardBrands = {"visa", "mastercard", "amex"};
@@ -164,12 +168,14 @@ class Generator {
         {{"event", "startup"}, {"version", "v2.15.0"}});
   }
 
-  void access_log(const ServiceProfile& p, Timestamp t, const char* method, const char* route, int status,
-                  double ms) {
+  void access_log(const ServiceProfile& p, Timestamp t, const char* method, const char* route, int status, double ms) {
     log(t, p.name, status >= 500 ? Level::kError : Level::kInfo,
         fmt::format("{} {} {} {:.1f}ms", method, route, status, ms),
-        {{"http.method", method}, {"http.route", route}, {"http.status_code", std::to_string(status)},
-         {"duration_ms", fmt::format("{:.1f}", ms)}, {"version", version(p.name, t)}});
+        {{"http.method", method},
+         {"http.route", route},
+         {"http.status_code", std::to_string(status)},
+         {"duration_ms", fmt::format("{:.1f}", ms)},
+         {"version", version(p.name, t)}});
   }
 
   void background_logs(const ServiceProfile& p, Timestamp t0) {
@@ -208,8 +214,8 @@ class Generator {
         } else if (roll < 0.92) {
           access_log(p, t, "GET", "/auth/verify", 200, ms * 0.5);
         } else if (roll < 0.99) {
-          log(t, p.name, Level::kWarn, fmt::format("Invalid password for user {} (attempt {})", rng_.pick(kUsers),
-                                                   rng_.range(1, 3)));
+          log(t, p.name, Level::kWarn,
+              fmt::format("Invalid password for user {} (attempt {})", rng_.pick(kUsers), rng_.range(1, 3)));
         } else if (roll < 0.997) {
           log(t, p.name, Level::kInfo, "Rotated signing key cache (3 keys)");
         } else {
@@ -226,8 +232,8 @@ class Generator {
         } else if (roll < 0.98) {
           log(t, p.name, Level::kDebug, fmt::format("Cart {} recalculated in {:.1f}ms", rng_.hex(8), ms * 0.05));
         } else if (roll < 0.997) {
-          log(t, p.name, Level::kWarn, fmt::format("Slow inventory reservation for {}: {:.0f}ms", rng_.pick(kSkus),
-                                                   ms * 3));
+          log(t, p.name, Level::kWarn,
+              fmt::format("Slow inventory reservation for {}: {:.0f}ms", rng_.pick(kSkus), ms * 3));
         } else {
           log(t, p.name, Level::kError, fmt::format("Order {} rejected: address validation failed", order_id()));
         }
@@ -235,8 +241,8 @@ class Generator {
         if (roll < 0.55) {
           access_log(p, t, "POST", "/inventory/reserve", 200, ms);
         } else if (roll < 0.8) {
-          log(t, p.name, Level::kInfo, fmt::format("Reserved {} x {} (stock left {})", rng_.range(1, 4),
-                                                   rng_.pick(kSkus), rng_.range(10, 900)));
+          log(t, p.name, Level::kInfo,
+              fmt::format("Reserved {} x {} (stock left {})", rng_.range(1, 4), rng_.pick(kSkus), rng_.range(10, 900)));
         } else if (roll < 0.93) {
           log(t, p.name, Level::kDebug, fmt::format("Cache hit ratio {:.2f}", 0.85 + rng_.uniform() * 0.1));
         } else if (roll < 0.997) {
@@ -260,7 +266,9 @@ class Generator {
       log(t - milliseconds(4000), kPaymentsApi, Level::kWarn,
           "Retrying fraud-check call (attempt 2/3): no answer after 2500ms", {{"peer.service", "fraud-check"}});
       log(t, kPaymentsApi, Level::kError, python_timeout_trace(oid),
-          {{"exception.type", "TimeoutError"}, {"peer.service", "fraud-check"}, {"order_id", oid},
+          {{"exception.type", "TimeoutError"},
+           {"peer.service", "fraud-check"},
+           {"order_id", oid},
            {"version", "v2.15.0"}});
       access_log(pay, t + milliseconds(2), "POST", "/payments/charge", 504, 5000 + rng_.uniform() * 40);
       log(t + milliseconds(5), kOrderService, Level::kError,
@@ -311,19 +319,20 @@ class Generator {
       int order_status = timeout ? 502 : 201, pay_status = timeout ? 504 : 200;
 
       Span root = span(tr.trace_id, "", kOrderService, "POST /orders", SpanKind::kServer, t, order_ms,
-                       {{"http.method", "POST"}, {"http.route", "/orders"},
+                       {{"http.method", "POST"},
+                        {"http.route", "/orders"},
                         {"http.status_code", std::to_string(order_status)}});
       Timestamp c = t + milliseconds(1);
       Span auth_c = span(tr.trace_id, root.span_id, kOrderService, "GET /auth/verify", SpanKind::kClient, c,
                          verify_ms + 1, {{"peer.service", kAuthService}});
-      Span auth_s = span(tr.trace_id, auth_c.span_id, kAuthService, "GET /auth/verify", SpanKind::kServer,
-                         c + Nanos(300'000), verify_ms, {{"http.method", "GET"}, {"http.route", "/auth/verify"},
-                                                         {"http.status_code", "200"}});
+      Span auth_s =
+          span(tr.trace_id, auth_c.span_id, kAuthService, "GET /auth/verify", SpanKind::kServer, c + Nanos(300'000),
+               verify_ms, {{"http.method", "GET"}, {"http.route", "/auth/verify"}, {"http.status_code", "200"}});
       c += Nanos(static_cast<int64_t>((verify_ms + 1.5) * 1e6));
       Span inv_c = span(tr.trace_id, root.span_id, kOrderService, "POST /inventory/reserve", SpanKind::kClient, c,
                         inv_ms + 1, {{"peer.service", kInventoryService}});
-      Span inv_s = span(tr.trace_id, inv_c.span_id, kInventoryService, "POST /inventory/reserve",
-                        SpanKind::kServer, c + Nanos(400'000), inv_ms,
+      Span inv_s = span(tr.trace_id, inv_c.span_id, kInventoryService, "POST /inventory/reserve", SpanKind::kServer,
+                        c + Nanos(400'000), inv_ms,
                         {{"http.method", "POST"}, {"http.route", "/inventory/reserve"}, {"http.status_code", "200"}});
       Span inv_db = span(tr.trace_id, inv_s.span_id, kInventoryService, "UPDATE stock", SpanKind::kClient,
                          c + Nanos(900'000), inv_ms * 0.5, {{"db.system", "postgresql"}, {"peer.service", "postgres"}});
@@ -332,8 +341,10 @@ class Generator {
                         pay_ms + 1, {{"peer.service", kPaymentsApi}});
       Span pay_s = span(tr.trace_id, pay_c.span_id, kPaymentsApi, "POST /payments/charge", SpanKind::kServer,
                         c + Nanos(500'000), pay_ms,
-                        {{"http.method", "POST"}, {"http.route", "/payments/charge"},
-                         {"http.status_code", std::to_string(pay_status)}, {"service.version", version(kPaymentsApi, t)}});
+                        {{"http.method", "POST"},
+                         {"http.route", "/payments/charge"},
+                         {"http.status_code", std::to_string(pay_status)},
+                         {"service.version", version(kPaymentsApi, t)}});
       std::vector<Span> spans = {root, auth_c, auth_s, inv_c, inv_s, inv_db, pay_c, pay_s};
       Timestamp pc = pay_s.start + milliseconds(2);
       if (calls_fraud) {
@@ -347,8 +358,8 @@ class Generator {
         spans.push_back(fraud);
       }
       if (!timeout) {
-        spans.push_back(span(tr.trace_id, pay_s.span_id, kPaymentsApi, "INSERT payments", SpanKind::kClient, pc,
-                             db_ms, {{"db.system", "postgresql"}, {"peer.service", "postgres"}}));
+        spans.push_back(span(tr.trace_id, pay_s.span_id, kPaymentsApi, "INSERT payments", SpanKind::kClient, pc, db_ms,
+                             {{"db.system", "postgresql"}, {"peer.service", "postgres"}}));
       } else {
         spans[7].status = SpanStatus::kError;  // pay_s
         spans[7].status_message = "504 fraud-check timeout";
@@ -372,8 +383,8 @@ class Generator {
       double ms = rng_.lognormal(14, 0.35), db_ms = rng_.lognormal(4, 0.4);
       Span root = span(tr.trace_id, "", kAuthService, "POST /auth/token", SpanKind::kServer, t, ms + db_ms,
                        {{"http.method", "POST"}, {"http.route", "/auth/token"}, {"http.status_code", "200"}});
-      Span db = span(tr.trace_id, root.span_id, kAuthService, "SELECT users", SpanKind::kClient,
-                     t + milliseconds(1), db_ms, {{"db.system", "postgresql"}, {"peer.service", "postgres"}});
+      Span db = span(tr.trace_id, root.span_id, kAuthService, "SELECT users", SpanKind::kClient, t + milliseconds(1),
+                     db_ms, {{"db.system", "postgresql"}, {"peer.service", "postgres"}});
       tr.spans = {root, db};
       summarize_trace(tr);
       s_.traces.push_back(std::move(tr));
@@ -422,8 +433,10 @@ class Generator {
   }
 
   void finish() {
-    std::stable_sort(s_.logs.begin(), s_.logs.end(), [](const LogEntry& a, const LogEntry& b) { return a.time < b.time; });
-    std::stable_sort(s_.traces.begin(), s_.traces.end(), [](const Trace& a, const Trace& b) { return a.start < b.start; });
+    std::stable_sort(s_.logs.begin(), s_.logs.end(),
+                     [](const LogEntry& a, const LogEntry& b) { return a.time < b.time; });
+    std::stable_sort(s_.traces.begin(), s_.traces.end(),
+                     [](const Trace& a, const Trace& b) { return a.start < b.start; });
     s_.truth.summary = fmt::format(
         "At {} payments-api was deployed (v2.14.0 -> v2.15.0). The new version calls fraud-check synchronously; "
         "a growing share of those calls time out after 5000ms (TimeoutError), raising payments-api's error rate "

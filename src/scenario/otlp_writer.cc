@@ -54,7 +54,8 @@ Status write_file(const std::filesystem::path& file, const std::string& text) {
   std::ofstream out(file, std::ios::binary | std::ios::trunc);
   out << text;
   out.close();
-  if (!out) return make_error(ErrorCode::kInternal, "cannot write " + file.string() + ": check the directory is writable");
+  if (!out)
+    return make_error(ErrorCode::kInternal, "cannot write " + file.string() + ": check the directory is writable");
   return ok_status();
 }
 
@@ -77,7 +78,8 @@ std::string otlp_logs_json(const std::vector<LogEntry>& logs) {
   json::array resource_logs;
   for (auto& [service, records] : by_service) {
     json::object scope_logs{{"scope", scope()}, {"logRecords", std::move(records)}};
-    resource_logs.push_back(json::object{{"resource", resource(service)}, {"scopeLogs", json::array{std::move(scope_logs)}}});
+    resource_logs.push_back(
+        json::object{{"resource", resource(service)}, {"scopeLogs", json::array{std::move(scope_logs)}}});
   }
   return json::serialize(json::object{{"resourceLogs", std::move(resource_logs)}});
 }

@@ -49,18 +49,18 @@ inline constexpr Nanos kDefaultDuration = std::chrono::hours(3);
 inline constexpr Nanos kIncidentOnset = std::chrono::minutes(45);  // before `now`
 
 struct ScenarioOptions {
-  Timestamp now{};            // the end of the data; required (no clock is read)
-  uint64_t seed = 20261123;   // same seed, same data
+  Timestamp now{};           // the end of the data; required (no clock is read)
+  uint64_t seed = 20261123;  // same seed, same data
   Nanos duration = kDefaultDuration;
-  double volume = 1.0;        // scales log and trace counts (1.0: ~30k lines, ~2k traces)
+  double volume = 1.0;  // scales log and trace counts (1.0: ~30k lines, ~2k traces)
 };
 
 // A change event (deploys, config changes) as the events store keeps them.
 struct Event {
   Timestamp time{};
   std::string service;
-  std::string kind;   // "deploy"
-  std::string title;  // "Deploy payments-api v2.15.0"
+  std::string kind;       // "deploy"
+  std::string title;      // "Deploy payments-api v2.15.0"
   Attributes attributes;  // version, previous_version, commit, author
 };
 

@@ -8,8 +8,8 @@
 #include <map>
 #include <set>
 
-#include <boost/json.hpp>
 #include <fmt/format.h>
+#include <boost/json.hpp>
 
 #include "agent/rca/log_lines.h"
 #include "agent/rca/report.h"
@@ -56,7 +56,6 @@ Result<Nanos> duration_field(const json::value& body, std::string_view key, Nano
   }
   return *d;
 }
-
 
 // ---- sanitizing what leaves the server ----------------------------------------------
 
@@ -150,7 +149,7 @@ double spacing_seconds(const MetricSeries& s, Nanos fallback) {
 // Request and error counts per point from request_rate (req/s) and error_rate
 // (ratio, or % when the unit says so). Fails when either is missing.
 Result<slo::SloInput> slo_input_from_metrics(ObservabilityBackend& backend, const std::string& service,
-                                            const TimeRange& range, Nanos step, const std::string& resource_type) {
+                                             const TimeRange& range, Nanos step, const std::string& resource_type) {
   MetricQuery q;
   q.service = service;
   q.range = range;
@@ -267,7 +266,8 @@ net::ServerResponse handle_diff(RequestContext& ctx) {
       }
       report->patterns = diff::diff_patterns(b, c, report->windows.baseline.length(), report->windows.compare.length());
       if (base_logs->truncated || cmp_logs->truncated) {
-        notes.emplace_back(fmt::format("log patterns were mined from the newest {} lines of each window", kMaxMinedLines));
+        notes.emplace_back(
+            fmt::format("log patterns were mined from the newest {} lines of each window", kMaxMinedLines));
       }
     }
     json::value v = diff::to_json(*report);
@@ -287,7 +287,8 @@ net::ServerResponse handle_slo(RequestContext& ctx) {
     double target = 99.9;
     if (const json::value* t = find_field(body, "target"); t && !t->is_null()) {
       if (!t->is_number()) {
-        return net::error_response(make_error(ErrorCode::kInvalidArgument, "field 'target': expected a number like 99.9"));
+        return net::error_response(
+            make_error(ErrorCode::kInvalidArgument, "field 'target': expected a number like 99.9"));
       }
       target = get_double(body, "target", 99.9);
     }
@@ -321,8 +322,10 @@ net::ServerResponse handle_slo(RequestContext& ctx) {
       q.end = end;
       report = slo::compute_slo(backend, q);
       source = "log_volume";
-      source_note = "request and error counts from log volume (all lines / ERROR and above), because the metrics "
-                    "were not usable: " + why;
+      source_note =
+          "request and error counts from log volume (all lines / ERROR and above), because the metrics "
+          "were not usable: " +
+          why;
     }
     if (!report) return net::error_response(report.error());
     json::value v = slo::to_json(*report);
@@ -362,7 +365,8 @@ net::ServerResponse handle_patterns(RequestContext& ctx) {
     o["templates_total"] = templates.size();
     o["truncated"] = logs->truncated;
     if (logs->truncated) {
-      o["notes"] = json::array{json::value(fmt::format("only the newest {} lines of the window were mined", kMaxMinedLines))};
+      o["notes"] =
+          json::array{json::value(fmt::format("only the newest {} lines of the window were mined", kMaxMinedLines))};
     }
     o["patterns"] = std::move(items);
     return ok_sanitized(json::value(std::move(o)));

@@ -1,8 +1,8 @@
 #include "server/app.h"
 
+#include <fmt/format.h>
 #include <boost/asio/ip/address.hpp>
 #include <boost/json/object.hpp>
-#include <fmt/format.h>
 
 #include "backends/registry.h"
 #include "core/json.h"
@@ -126,13 +126,14 @@ net::ServerResponse App::handle(net::ServerRequest& request) {
     if (match.status == 405) {
       std::string allow;
       for (const auto& m : match.allowed_methods) allow += (allow.empty() ? "" : ", ") + m;
-      response = net::error_response(make_error(
-          ErrorCode::kInvalidArgument, fmt::format("{} is not allowed on {}; use {}", request.method, request.path, allow)));
+      response = net::error_response(
+          make_error(ErrorCode::kInvalidArgument,
+                     fmt::format("{} is not allowed on {}; use {}", request.method, request.path, allow)));
       response.status = 405;
       response.headers.emplace_back("Allow", allow);
     } else {
-      response = net::error_response(
-          make_error(ErrorCode::kNotFound, fmt::format("no route {} {}; see docs/api.md", request.method, request.path)));
+      response = net::error_response(make_error(ErrorCode::kNotFound, fmt::format("no route {} {}; see docs/api.md",
+                                                                                  request.method, request.path)));
     }
   } else {
     const Route& route = *match.route;
@@ -148,20 +149,22 @@ net::ServerResponse App::handle(net::ServerRequest& request) {
         if (token) principal = st.keys.authenticate(*token);
         if (!principal) {
           allowed = false;
-          response = token ? unauthenticated("the API token is not valid; ask an admin for a key "
-                                             "(tinkr-server keys create)",
-                                             true)
-                           : unauthenticated("missing 'Authorization: Bearer <token>'; set TINKR_TOKEN or "
-                                             "[server].token for the CLI",
-                                             false);
+          response = token ? unauthenticated(
+                                 "the API token is not valid; ask an admin for a key "
+                                 "(tinkr-server keys create)",
+                                 true)
+                           : unauthenticated(
+                                 "missing 'Authorization: Bearer <token>'; set TINKR_TOKEN or "
+                                 "[server].token for the CLI",
+                                 false);
         } else if (!principal->allows(*route.role)) {
           allowed = false;
           std::string roles;
           for (auto r : principal->roles) roles += (roles.empty() ? "" : ", ") + std::string(auth::role_name(r));
-          response = net::error_response(make_error(
-              ErrorCode::kPermissionDenied,
-              fmt::format("{} {} needs role {} (or higher); '{}' has: {}", request.method, route.pattern,
-                          auth::role_name(*route.role), principal->subject, roles)));
+          response = net::error_response(
+              make_error(ErrorCode::kPermissionDenied,
+                         fmt::format("{} {} needs role {} (or higher); '{}' has: {}", request.method, route.pattern,
+                                     auth::role_name(*route.role), principal->subject, roles)));
         }
       }
       if (principal) subject = principal->subject;
@@ -171,7 +174,8 @@ net::ServerResponse App::handle(net::ServerRequest& request) {
       try {
         response = route.handler(ctx);
       } catch (const std::exception& e) {
-        response = net::error_response(make_error(ErrorCode::kInternal, std::string("unhandled exception: ") + e.what()));
+        response =
+            net::error_response(make_error(ErrorCode::kInternal, std::string("unhandled exception: ") + e.what()));
       }
     }
   }

@@ -23,9 +23,9 @@ namespace tinkr::server {
 struct AppOptions {
   config::Config config;
   config::Environment env;
-  std::optional<std::string> profile;      // --profile
-  bool insecure_dev = false;               // --insecure-dev
-  std::string host = "127.0.0.1";          // where the server will listen (insecure-dev needs loopback)
+  std::optional<std::string> profile;  // --profile
+  bool insecure_dev = false;           // --insecure-dev
+  std::string host = "127.0.0.1";      // where the server will listen (insecure-dev needs loopback)
   // Tests: use this backend instead of building one through the registry.
   std::unique_ptr<ObservabilityBackend> backend;
   // Where change events are kept; default <tinkr_home>/events.db. ":memory:" for tests.

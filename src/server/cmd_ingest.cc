@@ -5,8 +5,8 @@
 #include <iostream>
 #include <sstream>
 
-#include <boost/json/serialize.hpp>
 #include <fmt/format.h>
+#include <boost/json/serialize.hpp>
 
 #include "backends/local/ingest.h"
 #include "backends/local/local_backend.h"
@@ -63,9 +63,10 @@ int run_ingest(const IngestCommandOptions& options, std::ostream& out, std::ostr
     return 1;
   }
   if ((*profile)->backend != "local") {
-    err << fmt::format("error: profile '{}' uses backend '{}'; ingest loads files into the embedded 'local' "
-                       "backend only (pick a local profile with --profile)\n",
-                       (*profile)->name, (*profile)->backend);
+    err << fmt::format(
+        "error: profile '{}' uses backend '{}'; ingest loads files into the embedded 'local' "
+        "backend only (pick a local profile with --profile)\n",
+        (*profile)->name, (*profile)->backend);
     return 2;
   }
   auto backend = local::make_local_backend(**profile, *env);
@@ -119,10 +120,10 @@ int run_ingest(const IngestCommandOptions& options, std::ostream& out, std::ostr
     out << json::serialize(v) << "\n";
   } else {
     for (const auto& [file, format] : report->files) out << fmt::format("  {}  ({})\n", file, format);
-    out << fmt::format("imported {} log lines, {} metric points, {} spans, {} change events; "
-                       "{} duplicates skipped, {} records rejected\n",
-                       report->logs, report->points, report->spans, events_added, report->duplicates,
-                       report->rejected);
+    out << fmt::format(
+        "imported {} log lines, {} metric points, {} spans, {} change events; "
+        "{} duplicates skipped, {} records rejected\n",
+        report->logs, report->points, report->spans, events_added, report->duplicates, report->rejected);
     for (const auto& p : report->problems) {
       out << fmt::format("  rejected {}:{}: {}\n", p.source, p.line, p.reason);
     }
@@ -143,10 +144,11 @@ int run_scenario(const ScenarioCommandOptions& options, std::ostream& out, std::
     err << "error: " << st.error().message << "\n";
     return 1;
   }
-  out << fmt::format("wrote {} log lines, {} metric series, {} traces and {} events to {} "
-                     "(the incident starts {} ago with a payments-api deploy)\n",
-                     s.logs.size(), s.metrics.size(), s.traces.size(), s.events.size(), options.out.string(),
-                     format_duration(so.now - s.truth.onset));
+  out << fmt::format(
+      "wrote {} log lines, {} metric series, {} traces and {} events to {} "
+      "(the incident starts {} ago with a payments-api deploy)\n",
+      s.logs.size(), s.metrics.size(), s.traces.size(), s.events.size(), options.out.string(),
+      format_duration(so.now - s.truth.onset));
   return 0;
 }
 

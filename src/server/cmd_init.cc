@@ -47,7 +47,8 @@ Status write_file(const std::filesystem::path& path, const std::string& text, mo
   if (::chmod(tmp.c_str(), mode) != 0) return make_error(ErrorCode::kConfig, "cannot chmod " + tmp.string());
   std::error_code ec;
   std::filesystem::rename(tmp, path, ec);
-  if (ec) return make_error(ErrorCode::kConfig, fmt::format("cannot move {} into place: {}", path.string(), ec.message()));
+  if (ec)
+    return make_error(ErrorCode::kConfig, fmt::format("cannot move {} into place: {}", path.string(), ec.message()));
   return ok_status();
 }
 
@@ -142,7 +143,8 @@ int run_init(const InitOptions& options, std::istream& in, std::ostream& out, st
     err << "tinkr-server init: internal error, the generated config does not load: " << parsed.error().message << "\n";
     return 1;
   }
-  for (const auto& [path, text, mode] : {std::tuple{config_path, toml, mode_t{0644}}, std::tuple{env_path, env, mode_t{0600}}}) {
+  for (const auto& [path, text, mode] :
+       {std::tuple{config_path, toml, mode_t{0644}}, std::tuple{env_path, env, mode_t{0600}}}) {
     auto s = write_file(path, text, mode);
     if (!s) {
       err << "tinkr-server init: " << s.error().message << "\n";

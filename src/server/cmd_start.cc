@@ -51,7 +51,8 @@ bool start_otlp_receiver(const StartOptions& options, App& app, const std::strin
       return false;
     }
     log_json(LogLevel::kWarn, "OTLP/HTTP receiver not started: the default port is not available",
-             {{"port", port}, {"reason", server.error().message},
+             {{"port", port},
+              {"reason", server.error().message},
               {"hint", "pass --otlp-port P (0: any free port) or set [server] otlp_port"}});
     return true;
   }
@@ -145,7 +146,8 @@ int run_start(const StartOptions& options) {
 
   int sig = 0;
   sigwait(&stop_signals, &sig);
-  log_json(LogLevel::kInfo, "shutting down: finishing in-flight requests", {{"signal", sig == SIGINT ? "SIGINT" : "SIGTERM"}});
+  log_json(LogLevel::kInfo, "shutting down: finishing in-flight requests",
+           {{"signal", sig == SIGINT ? "SIGINT" : "SIGTERM"}});
   if (otlp) otlp->stop();
   (*server)->stop();
   log_json(LogLevel::kInfo, "stopped");

@@ -4,24 +4,24 @@
 // machine-readable line ("listening on http://HOST:PORT", tokens) to stdout.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <iosfwd>
 #include <optional>
 #include <string>
-#include <cstdint>
 #include <vector>
 
 namespace tinkr::server {
 
 struct StartOptions {
   std::string host = "127.0.0.1";
-  int port = 8000;                                  // 0: pick a free port
-  std::optional<std::filesystem::path> config;      // default <tinkr_home>/config.toml (may be missing)
+  int port = 8000;                              // 0: pick a free port
+  std::optional<std::filesystem::path> config;  // default <tinkr_home>/config.toml (may be missing)
   std::optional<std::string> profile;
   bool insecure_dev = false;
-  size_t workers = 16;                              // worker threads (each open SSE stream holds one)
+  size_t workers = 16;  // worker threads (each open SSE stream holds one)
   size_t body_limit = 1024 * 1024;
-  std::optional<std::filesystem::path> events_db;   // default <tinkr_home>/events.db
+  std::optional<std::filesystem::path> events_db;  // default <tinkr_home>/events.db
   // The OTLP/HTTP receiver (server/otlp_receiver.h), on `host`, only for a
   // backend that accepts pushed telemetry: --otlp-port, else [server]
   // otlp_port, else 4318 (0: pick a free port). A port given explicitly that
@@ -40,12 +40,12 @@ struct KeysCreateOptions {
 int run_keys_create(const KeysCreateOptions& options, std::ostream& out, std::ostream& err);
 
 struct InitOptions {
-  std::optional<std::string> backend;        // default "local"
+  std::optional<std::string> backend;  // default "local"
   std::string profile = "default";
-  std::vector<std::string> create_keys;      // "SUBJECT:ROLE[,ROLE]"
-  bool force = false;                        // overwrite existing files
-  bool interactive = false;                  // ask for what was not given on the command line
-  std::optional<std::filesystem::path> home; // default config::tinkr_home()
+  std::vector<std::string> create_keys;       // "SUBJECT:ROLE[,ROLE]"
+  bool force = false;                         // overwrite existing files
+  bool interactive = false;                   // ask for what was not given on the command line
+  std::optional<std::filesystem::path> home;  // default config::tinkr_home()
 };
 // Writes <home>/config.toml and <home>/.env (0600); never overwrites without force.
 int run_init(const InitOptions& options, std::istream& in, std::ostream& out, std::ostream& err);

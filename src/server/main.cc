@@ -23,11 +23,14 @@ int main(int argc, char** argv) {
   start_cmd->add_option("--profile", "Profile to use (default: TINKR_PROFILE, then the active one)")
       ->each([&](const std::string& v) { start.profile = v; });
   start_cmd->add_flag("--insecure-dev", start.insecure_dev, "Run without API keys (loopback only, development)");
-  start_cmd->add_option("--workers", start.workers, "Worker threads for requests (default 16)")->check(CLI::Range(1, 1024));
+  start_cmd->add_option("--workers", start.workers, "Worker threads for requests (default 16)")
+      ->check(CLI::Range(1, 1024));
   start_cmd->add_option("--body-limit", start.body_limit, "Largest request body in bytes (default 1 MiB)");
   start_cmd->add_option("--events-db", events_db, "SQLite file for change events (default $TINKR_HOME/events.db)");
-  auto* otlp_port = start_cmd->add_option("--otlp-port", "OTLP/HTTP receiver port, local backend only "
-                                                         "(default [server] otlp_port, then 4318; 0 picks a free one)")
+  auto* otlp_port = start_cmd
+                        ->add_option("--otlp-port",
+                                     "OTLP/HTTP receiver port, local backend only "
+                                     "(default [server] otlp_port, then 4318; 0 picks a free one)")
                         ->each([&](const std::string& v) { start.otlp_port = std::stoi(v); })
                         ->check(CLI::Range(0, 65535));
   start_cmd->add_flag("--no-otlp", start.no_otlp, "Do not start the OTLP/HTTP receiver")->excludes(otlp_port);
@@ -52,18 +55,22 @@ int main(int argc, char** argv) {
   IngestCommandOptions ingest;
   std::string ingest_config, ingest_events;
   auto* ingest_cmd = app.add_subcommand("ingest", "Import log/metric/trace/event files into the embedded local store");
-  ingest_cmd->add_option("files", ingest.files,
-                         "OTLP/JSON, JSON lines, logfmt, plain text logs, Prometheus/OpenMetrics text, events JSON")
+  ingest_cmd
+      ->add_option("files", ingest.files,
+                   "OTLP/JSON, JSON lines, logfmt, plain text logs, Prometheus/OpenMetrics text, events JSON")
       ->required();
   ingest_cmd->add_option("--config", ingest_config, "config.toml (default $TINKR_HOME/config.toml)");
-  ingest_cmd->add_option("--profile", "A profile with backend = \"local\"")
-      ->each([&](const std::string& v) { ingest.profile = v; });
+  ingest_cmd->add_option("--profile", "A profile with backend = \"local\"")->each([&](const std::string& v) {
+    ingest.profile = v;
+  });
   ingest_cmd->add_option("--events-db", ingest_events, "SQLite file for change events (default $TINKR_HOME/events.db)");
   ingest_cmd->add_flag("--json", ingest.json, "Print the import report as JSON");
 
   ScenarioCommandOptions scenario;
-  auto* scenario_cmd = app.add_subcommand("scenario", "Write the shared demo incident (4 services, 3 hours) as OTLP/JSON");
-  scenario_cmd->add_option("--out", scenario.out, "Directory to write logs.json, metrics.json, traces.json, events.json")
+  auto* scenario_cmd =
+      app.add_subcommand("scenario", "Write the shared demo incident (4 services, 3 hours) as OTLP/JSON");
+  scenario_cmd
+      ->add_option("--out", scenario.out, "Directory to write logs.json, metrics.json, traces.json, events.json")
       ->required();
   scenario_cmd->add_option("--seed", "Random seed (same seed, same data)")
       ->each([&](const std::string& v) { scenario.seed = std::stoull(v); })

@@ -80,7 +80,8 @@ std::string ServerMetrics::render(double uptime_seconds) const {
   write_header(out, "tinkr_http_requests_total", "counter", "HTTP requests answered, by method, route and status.");
   for (const auto& [k, n] : requests_) {
     const auto& [method, route, status] = k;
-    fmt::format_to(std::back_inserter(out), "tinkr_http_requests_total{{method=\"{}\",route=\"{}\",status=\"{}\"}} {}\n",
+    fmt::format_to(std::back_inserter(out),
+                   "tinkr_http_requests_total{{method=\"{}\",route=\"{}\",status=\"{}\"}} {}\n",
                    escape_label_value(method), escape_label_value(route), status, n);
   }
   write_header(out, "tinkr_http_request_duration_seconds", "histogram",

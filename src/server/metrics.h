@@ -45,10 +45,10 @@ class ServerMetrics {
   };
   mutable std::mutex mu_;
   std::map<std::tuple<std::string, std::string, int>, uint64_t, std::less<>> requests_;  // method, route, status
-  std::map<std::string, Histogram, std::less<>> request_latency_;                         // route
-  std::map<std::tuple<std::string, std::string, std::string>, uint64_t, std::less<>> backend_calls_;  // b, op, outcome
+  std::map<std::string, Histogram, std::less<>> request_latency_;                        // route
+  std::map<std::tuple<std::string, std::string, std::string>, uint64_t, std::less<>> backend_calls_;   // b, op, outcome
   std::map<std::tuple<std::string, std::string, std::string>, uint64_t, std::less<>> backend_errors_;  // b, op, code
-  std::map<std::pair<std::string, std::string>, Histogram, std::less<>> backend_latency_;  // backend, op
+  std::map<std::pair<std::string, std::string>, Histogram, std::less<>> backend_latency_;              // backend, op
 };
 
 // Escapes a label value for the text format.

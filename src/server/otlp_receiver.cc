@@ -2,8 +2,8 @@
 
 #include <chrono>
 
-#include <boost/json/serialize.hpp>
 #include <fmt/format.h>
+#include <boost/json/serialize.hpp>
 
 #include "core/json.h"
 #include "net/content_encoding.h"
@@ -36,9 +36,7 @@ int rpc_code(ErrorCode code) {
   }
 }
 
-bool is_otlp_path(std::string_view path) {
-  return path == "/v1/logs" || path == "/v1/metrics" || path == "/v1/traces";
-}
+bool is_otlp_path(std::string_view path) { return path == "/v1/logs" || path == "/v1/metrics" || path == "/v1/traces"; }
 
 // 401/403 answer, or nullopt when the caller may export.
 std::optional<net::ServerResponse> check_token(const ServerState& state, const net::ServerRequest& request) {
@@ -99,8 +97,9 @@ net::ServerResponse answer(ServerState& state, const OtlpReceiverOptions& option
   std::string_view body = request.body;
   if (!encoding.empty()) {
     auto decoded = net::decode_content(encoding, request.body, options.max_body);
-    if (!decoded) return otlp_status_response(http_status(decoded.error().code), rpc_code(decoded.error().code),
-                                              decoded.error().message);
+    if (!decoded)
+      return otlp_status_response(http_status(decoded.error().code), rpc_code(decoded.error().code),
+                                  decoded.error().message);
     decoded_storage = std::move(*decoded);
     body = decoded_storage;
   }

@@ -26,19 +26,19 @@ struct ServerState;
 struct RequestContext {
   net::ServerRequest& request;
   ServerState& state;
-  const auth::Principal* principal = nullptr;   // null on public routes or in --insecure-dev
-  std::map<std::string, std::string> params;    // {name} captures, not decoded
-  std::string service;                           // set by handlers for the audit line
+  const auth::Principal* principal = nullptr;  // null on public routes or in --insecure-dev
+  std::map<std::string, std::string> params;   // {name} captures, not decoded
+  std::string service;                         // set by handlers for the audit line
 };
 
 using RouteHandler = std::function<net::ServerResponse(RequestContext&)>;
 
 struct Route {
-  std::string method;                // "GET", "POST", …
-  std::string pattern;               // "/api/v1/traces/{id}"
-  std::optional<auth::Role> role;    // nullopt: public (no token needed)
+  std::string method;              // "GET", "POST", …
+  std::string pattern;             // "/api/v1/traces/{id}"
+  std::optional<auth::Role> role;  // nullopt: public (no token needed)
   RouteHandler handler;
-  bool cheap = false;                // never blocks: may run on the I/O thread
+  bool cheap = false;  // never blocks: may run on the I/O thread
 };
 
 class Router {
@@ -46,10 +46,10 @@ class Router {
   void add(Route route);
 
   struct Match {
-    const Route* route = nullptr;                  // set when found
+    const Route* route = nullptr;  // set when found
     std::map<std::string, std::string> params;
-    int status = 200;                              // 404 or 405 when route is null
-    std::vector<std::string> allowed_methods;      // for 405
+    int status = 200;                          // 404 or 405 when route is null
+    std::vector<std::string> allowed_methods;  // for 405
   };
   Match match(std::string_view method, std::string_view path) const;
 

@@ -1,9 +1,9 @@
 // The route table (one line per route) and the helpers handlers share.
 #include "server/routes.h"
 
+#include <fmt/format.h>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
-#include <fmt/format.h>
 
 #include "core/json.h"
 #include "server/analysis_routes.h"
@@ -15,17 +15,17 @@ using auth::Role;
 
 void register_routes(Router& r) {
   //       method  pattern                  role            handler                cheap
-  r.add({"GET",  "/health",               std::nullopt,   handle_health,         true});
-  r.add({"GET",  "/metrics",              Role::kViewer,  handle_metrics,        true});
-  r.add({"GET",  "/api/v1/whoami",        Role::kViewer,  handle_whoami,         true});
-  r.add({"POST", "/api/v1/logs",          Role::kViewer,  handle_logs});
-  r.add({"POST", "/api/v1/tail",          Role::kViewer,  handle_tail});
-  r.add({"POST", "/api/v1/metrics",       Role::kViewer,  handle_query_metrics});
-  r.add({"POST", "/api/v1/traces",        Role::kViewer,  handle_traces});
-  r.add({"GET",  "/api/v1/traces/{id}",   Role::kViewer,  handle_trace_by_id});
-  r.add({"GET",  "/api/v1/services",      Role::kViewer,  handle_services});
-  r.add({"POST", "/api/v1/events",        Role::kOncall,  handle_post_event});
-  r.add({"GET",  "/api/v1/events",        Role::kViewer,  handle_list_events});
+  r.add({"GET", "/health", std::nullopt, handle_health, true});
+  r.add({"GET", "/metrics", Role::kViewer, handle_metrics, true});
+  r.add({"GET", "/api/v1/whoami", Role::kViewer, handle_whoami, true});
+  r.add({"POST", "/api/v1/logs", Role::kViewer, handle_logs});
+  r.add({"POST", "/api/v1/tail", Role::kViewer, handle_tail});
+  r.add({"POST", "/api/v1/metrics", Role::kViewer, handle_query_metrics});
+  r.add({"POST", "/api/v1/traces", Role::kViewer, handle_traces});
+  r.add({"GET", "/api/v1/traces/{id}", Role::kViewer, handle_trace_by_id});
+  r.add({"GET", "/api/v1/services", Role::kViewer, handle_services});
+  r.add({"POST", "/api/v1/events", Role::kOncall, handle_post_event});
+  r.add({"GET", "/api/v1/events", Role::kViewer, handle_list_events});
   register_analysis_routes(r);  // /anomalies /diff /slo /patterns /rca
 }
 
@@ -50,7 +50,8 @@ Result<std::optional<std::string>> optional_string(const json::value& body, std:
 Result<int64_t> bounded_int(const json::value& body, std::string_view key, int64_t fallback, int64_t lo, int64_t hi) {
   const json::value* v = find_field(body, key);
   if (!v || v->is_null()) return fallback;
-  if (!v->is_number()) return make_error(ErrorCode::kInvalidArgument, fmt::format("field '{}': expected a number", key));
+  if (!v->is_number())
+    return make_error(ErrorCode::kInvalidArgument, fmt::format("field '{}': expected a number", key));
   int64_t n = get_int(body, key, fallback);
   if (n < lo || n > hi) {
     return make_error(ErrorCode::kInvalidArgument, fmt::format("field '{}': use a value from {} to {}", key, lo, hi));

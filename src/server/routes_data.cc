@@ -4,10 +4,10 @@
 #include <functional>
 #include <set>
 
+#include <fmt/format.h>
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
-#include <fmt/format.h>
 
 #include "core/json.h"
 #include "server/routes.h"
@@ -16,7 +16,8 @@
 namespace tinkr::server {
 namespace {
 
-Result<LogQuery> log_query_from(RequestContext& ctx, const json::value& body, Nanos default_since, int64_t default_limit) {
+Result<LogQuery> log_query_from(RequestContext& ctx, const json::value& body, Nanos default_since,
+                                int64_t default_limit) {
   LogQuery q;
   TINKR_ASSIGN_OR_RETURN(auto service, optional_string(body, "service"));
   q.service = service.value_or("");
@@ -123,8 +124,9 @@ net::ServerResponse handle_trace_by_id(RequestContext& ctx) {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-';
   });
   if (!valid) {
-    return net::error_response(make_error(ErrorCode::kInvalidArgument,
-                                          "trace id: use the hex id (32 digits) or the vendor's id (letters, digits, '-')"));
+    return net::error_response(
+        make_error(ErrorCode::kInvalidArgument,
+                   "trace id: use the hex id (32 digits) or the vendor's id (letters, digits, '-')"));
   }
   auto backend = ctx.state.require_backend();
   if (!backend) return net::error_response(backend.error());
@@ -175,9 +177,7 @@ class TailCursor {
   }
 
  private:
-  static size_t identity(const LogEntry& e) {
-    return std::hash<std::string>{}(json::serialize(to_json(e)));
-  }
+  static size_t identity(const LogEntry& e) { return std::hash<std::string>{}(json::serialize(to_json(e))); }
   Timestamp last_;
   std::set<size_t> at_last_;
 };

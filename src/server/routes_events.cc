@@ -1,8 +1,8 @@
 // POST /api/v1/events (record a deploy/config/incident event) and
 // GET /api/v1/events?service=&since=&limit= (list them).
+#include <fmt/format.h>
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
-#include <fmt/format.h>
 
 #include "core/json.h"
 #include "server/routes.h"
@@ -35,8 +35,9 @@ net::ServerResponse handle_list_events(RequestContext& ctx) {
     } else if (auto t = parse_rfc3339(*s)) {
       since = *t;
     } else {
-      return net::error_response(make_error(ErrorCode::kInvalidArgument,
-                                            fmt::format("since '{}': use a duration (24h, 7d) or an RFC 3339 time", *s)));
+      return net::error_response(
+          make_error(ErrorCode::kInvalidArgument,
+                     fmt::format("since '{}': use a duration (24h, 7d) or an RFC 3339 time", *s)));
     }
   }
   size_t limit = 500;

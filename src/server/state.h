@@ -22,13 +22,13 @@ inline constexpr std::string_view kServerVersion = "0.1.0";
 
 struct ServerState {
   config::Config config;
-  config::Profile profile;      // the active profile (backend possibly overridden by TINKR_BACKEND)
+  config::Profile profile;                        // the active profile (backend possibly overridden by TINKR_BACKEND)
   std::unique_ptr<ObservabilityBackend> backend;  // null when it could not be built
-  std::string backend_problem;  // why, for /health and 503 answers
+  std::string backend_problem;                    // why, for /health and 503 answers
   std::unique_ptr<store::EventsStore> events;     // null when it could not be opened
   std::string events_problem;
   auth::KeyStore keys;
-  bool insecure_dev = false;    // no keys: every caller is "insecure-dev" with every role
+  bool insecure_dev = false;  // no keys: every caller is "insecure-dev" with every role
   ServerMetrics metrics;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include <boost/json/object.hpp>
 #include <fmt/format.h>
+#include <boost/json/object.hpp>
 
 #include "core/json.h"
 
@@ -45,9 +45,8 @@ Result<std::string> bounded_string(const json::value& v, std::string_view key, s
 
 bool valid_kind(std::string_view k) {
   if (k.empty() || k.size() > 32) return false;
-  return std::all_of(k.begin(), k.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
-  });
+  return std::all_of(k.begin(), k.end(),
+                     [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-'; });
 }
 
 }  // namespace
@@ -96,9 +95,11 @@ Result<ChangeEvent> EventsStore::add(ChangeEvent e) {
   if (e.recorded_at == Timestamp{}) e.recorded_at = now();
   if (e.time == Timestamp{}) e.time = e.recorded_at;
   std::lock_guard lock(mu_);
-  TINKR_ASSIGN_OR_RETURN(Statement st, db_.prepare(
-      "INSERT INTO change_events (service, kind, time_ns, version, description, source, recorded_by, recorded_ns) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"));
+  TINKR_ASSIGN_OR_RETURN(
+      Statement st,
+      db_.prepare(
+          "INSERT INTO change_events (service, kind, time_ns, version, description, source, recorded_by, recorded_ns) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"));
   st.bind(1, e.service).bind(2, e.kind).bind(3, to_unix_nanos(e.time)).bind(4, e.version);
   st.bind(5, e.description).bind(6, e.source).bind(7, e.recorded_by).bind(8, to_unix_nanos(e.recorded_at));
   TINKR_RETURN_IF_ERROR(st.run());
@@ -108,10 +109,11 @@ Result<ChangeEvent> EventsStore::add(ChangeEvent e) {
 
 Result<std::vector<ChangeEvent>> EventsStore::list(std::string_view service, Timestamp since, size_t limit) {
   std::lock_guard lock(mu_);
-  TINKR_ASSIGN_OR_RETURN(Statement st, db_.prepare(
-      "SELECT id, service, kind, time_ns, version, description, source, recorded_by, recorded_ns "
-      "FROM change_events WHERE time_ns >= ?1 AND (?2 = '' OR service = ?2) "
-      "ORDER BY time_ns DESC, id DESC LIMIT ?3"));
+  TINKR_ASSIGN_OR_RETURN(
+      Statement st,
+      db_.prepare("SELECT id, service, kind, time_ns, version, description, source, recorded_by, recorded_ns "
+                  "FROM change_events WHERE time_ns >= ?1 AND (?2 = '' OR service = ?2) "
+                  "ORDER BY time_ns DESC, id DESC LIMIT ?3"));
   st.bind(1, to_unix_nanos(since)).bind(2, service).bind(3, static_cast<int64_t>(limit));
   std::vector<ChangeEvent> out;
   while (true) {

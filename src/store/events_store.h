@@ -22,14 +22,14 @@
 namespace tinkr::store {
 
 struct ChangeEvent {
-  int64_t id = 0;             // assigned by the store
-  std::string service;        // required
-  std::string kind;           // "deploy" | "config" | "incident" | "rollback" | "scale" | "feature_flag" | …
-  Timestamp time{};           // when the change happened (defaults to the recording time)
-  std::string version;        // optional: the deployed version / commit
-  std::string description;    // optional
-  std::string source;         // optional: "github", "argo", "manual", …
-  std::string recorded_by;    // the API subject that recorded it
+  int64_t id = 0;           // assigned by the store
+  std::string service;      // required
+  std::string kind;         // "deploy" | "config" | "incident" | "rollback" | "scale" | "feature_flag" | …
+  Timestamp time{};         // when the change happened (defaults to the recording time)
+  std::string version;      // optional: the deployed version / commit
+  std::string description;  // optional
+  std::string source;       // optional: "github", "argo", "manual", …
+  std::string recorded_by;  // the API subject that recorded it
   Timestamp recorded_at{};
 
   friend bool operator==(const ChangeEvent&, const ChangeEvent&) = default;

@@ -24,7 +24,7 @@ struct sqlite3_stmt;
 namespace tinkr::store {
 
 struct OpenOptions {
-  bool create = true;          // create the file when it does not exist
+  bool create = true;  // create the file when it does not exist
   bool read_only = false;
   bool wal = true;             // PRAGMA journal_mode=WAL (ignored for ":memory:")
   int busy_timeout_ms = 5000;  // how long to wait for a lock held by another connection

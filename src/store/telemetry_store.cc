@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <map>
 
-#include <boost/json.hpp>
 #include <fmt/format.h>
+#include <boost/json.hpp>
 
 #include "core/json.h"
 
@@ -101,7 +101,8 @@ Status TelemetryStore::insert_logs(const std::vector<LogEntry>& logs) {
   std::lock_guard lock(write_mu_);
   Transaction tx(writer_);
   TINKR_RETURN_IF_ERROR(tx.begin_status());
-  TINKR_ASSIGN_OR_RETURN(auto st, writer_.prepare(fmt::format("INSERT INTO logs({}) VALUES(?,?,?,?,?,?,?)", kLogColumns)));
+  TINKR_ASSIGN_OR_RETURN(auto st,
+                         writer_.prepare(fmt::format("INSERT INTO logs({}) VALUES(?,?,?,?,?,?,?)", kLogColumns)));
   for (const auto& e : logs) {
     st.bind(1, to_unix_nanos(e.time))
         .bind(2, e.service)
@@ -121,11 +122,14 @@ Status TelemetryStore::insert_metrics(const std::vector<MetricSeries>& series) {
   std::lock_guard lock(write_mu_);
   Transaction tx(writer_);
   TINKR_RETURN_IF_ERROR(tx.begin_status());
-  TINKR_ASSIGN_OR_RETURN(auto upsert, writer_.prepare(
-      "INSERT INTO series(name, service, labels, unit) VALUES(?,?,?,?) "
-      "ON CONFLICT(name, service, labels) DO UPDATE SET unit = CASE WHEN excluded.unit != '' THEN excluded.unit "
-      "ELSE series.unit END RETURNING id"));
-  TINKR_ASSIGN_OR_RETURN(auto point, writer_.prepare("INSERT OR REPLACE INTO points(series_id, ts, value) VALUES(?,?,?)"));
+  TINKR_ASSIGN_OR_RETURN(
+      auto upsert,
+      writer_.prepare(
+          "INSERT INTO series(name, service, labels, unit) VALUES(?,?,?,?) "
+          "ON CONFLICT(name, service, labels) DO UPDATE SET unit = CASE WHEN excluded.unit != '' THEN excluded.unit "
+          "ELSE series.unit END RETURNING id"));
+  TINKR_ASSIGN_OR_RETURN(auto point,
+                         writer_.prepare("INSERT OR REPLACE INTO points(series_id, ts, value) VALUES(?,?,?)"));
   for (const auto& s : series) {
     Attributes labels = s.labels;
     std::string service;
@@ -152,9 +156,11 @@ Status TelemetryStore::insert_spans(const std::vector<Span>& spans) {
   std::lock_guard lock(write_mu_);
   Transaction tx(writer_);
   TINKR_RETURN_IF_ERROR(tx.begin_status());
-  TINKR_ASSIGN_OR_RETURN(auto st, writer_.prepare(
-      "INSERT OR REPLACE INTO spans(trace_id, span_id, parent_span_id, service, name, kind, start_ns, duration_ns, "
-      "status, status_message, attributes) VALUES(?,?,?,?,?,?,?,?,?,?,?)"));
+  TINKR_ASSIGN_OR_RETURN(
+      auto st,
+      writer_.prepare(
+          "INSERT OR REPLACE INTO spans(trace_id, span_id, parent_span_id, service, name, kind, start_ns, duration_ns, "
+          "status, status_message, attributes) VALUES(?,?,?,?,?,?,?,?,?,?,?)"));
   for (const auto& s : spans) {
     st.bind(1, s.trace_id)
         .bind(2, s.span_id)
@@ -186,9 +192,9 @@ Status TelemetryStore::enforce_limits(Timestamp now) {
     std::lock_guard lock(write_mu_);
     Transaction tx(writer_);
     TINKR_RETURN_IF_ERROR(tx.begin_status());
-    for (const char* sql : {"DELETE FROM logs WHERE ts < ?", "DELETE FROM points WHERE ts < ?",
-                            "DELETE FROM spans WHERE start_ns < ?",
-                            "DELETE FROM series WHERE ?1 = ?1 AND NOT EXISTS (SELECT 1 FROM points WHERE series_id = series.id)"}) {
+    for (const char* sql :
+         {"DELETE FROM logs WHERE ts < ?", "DELETE FROM points WHERE ts < ?", "DELETE FROM spans WHERE start_ns < ?",
+          "DELETE FROM series WHERE ?1 = ?1 AND NOT EXISTS (SELECT 1 FROM points WHERE series_id = series.id)"}) {
       TINKR_ASSIGN_OR_RETURN(auto st, writer_.prepare(sql));
       st.bind(1, cutoff);
       TINKR_RETURN_IF_ERROR(st.run());
@@ -203,9 +209,11 @@ Status TelemetryStore::enforce_limits(Timestamp now) {
     int64_t lo = 0, hi = 0;
     {
       std::lock_guard lock(write_mu_);
-      TINKR_ASSIGN_OR_RETURN(auto st, writer_.prepare(
-          "SELECT MIN(m), MAX(x) FROM (SELECT MIN(ts) m, MAX(ts) x FROM logs UNION ALL "
-          "SELECT MIN(start_ns), MAX(start_ns) FROM spans UNION ALL SELECT MIN(ts), MAX(ts) FROM points)"));
+      TINKR_ASSIGN_OR_RETURN(
+          auto st,
+          writer_.prepare(
+              "SELECT MIN(m), MAX(x) FROM (SELECT MIN(ts) m, MAX(ts) x FROM logs UNION ALL "
+              "SELECT MIN(start_ns), MAX(start_ns) FROM spans UNION ALL SELECT MIN(ts), MAX(ts) FROM points)"));
       TINKR_ASSIGN_OR_RETURN(bool row, st.step());
       if (!row || st.column_is_null(0)) break;  // nothing left to delete
       lo = st.column_int(0);
@@ -240,26 +248,30 @@ Result<std::vector<LogEntry>> TelemetryStore::select_logs(const SqlCondition& co
 Result<std::vector<LevelCount>> TelemetryStore::log_volume(const SqlCondition& cond, Timestamp from, Nanos bucket) {
   if (bucket.count() <= 0) return make_error(ErrorCode::kInvalidArgument, "the bucket must be positive (e.g. 1m)");
   std::lock_guard lock(reader_mutex());
-  TINKR_ASSIGN_OR_RETURN(auto st, reader().prepare(fmt::format(
-      "SELECT (ts - ?) / ? AS b, level, COUNT(*) FROM logs WHERE {} GROUP BY b, level ORDER BY b, level", cond.where)));
+  TINKR_ASSIGN_OR_RETURN(
+      auto st, reader().prepare(fmt::format(
+                   "SELECT (ts - ?) / ? AS b, level, COUNT(*) FROM logs WHERE {} GROUP BY b, level ORDER BY b, level",
+                   cond.where)));
   st.bind(1, to_unix_nanos(from)).bind(2, static_cast<int64_t>(bucket.count()));
   bind_all(st, cond.params, 3);
   std::vector<LevelCount> out;
   while (true) {
     TINKR_ASSIGN_OR_RETURN(bool row, st.step());
     if (!row) break;
-    out.push_back({to_unix_nanos(from) + st.column_int(0) * bucket.count(), level_of(st.column_int(1)), st.column_int(2)});
+    out.push_back(
+        {to_unix_nanos(from) + st.column_int(0) * bucket.count(), level_of(st.column_int(1)), st.column_int(2)});
   }
   return out;
 }
 
 Result<std::vector<std::string>> TelemetryStore::list_services(const TimeRange& range) {
   std::lock_guard lock(reader_mutex());
-  TINKR_ASSIGN_OR_RETURN(auto st, reader().prepare(
-      "SELECT service FROM logs WHERE ts >= ?1 AND ts < ?2 UNION "
-      "SELECT service FROM spans WHERE start_ns >= ?1 AND start_ns < ?2 UNION "
-      "SELECT s.service FROM series s WHERE s.service != '' AND EXISTS "
-      "(SELECT 1 FROM points p WHERE p.series_id = s.id AND p.ts >= ?1 AND p.ts < ?2) ORDER BY 1"));
+  TINKR_ASSIGN_OR_RETURN(
+      auto st,
+      reader().prepare("SELECT service FROM logs WHERE ts >= ?1 AND ts < ?2 UNION "
+                       "SELECT service FROM spans WHERE start_ns >= ?1 AND start_ns < ?2 UNION "
+                       "SELECT s.service FROM series s WHERE s.service != '' AND EXISTS "
+                       "(SELECT 1 FROM points p WHERE p.series_id = s.id AND p.ts >= ?1 AND p.ts < ?2) ORDER BY 1"));
   st.bind(1, to_unix_nanos(range.from)).bind(2, to_unix_nanos(range.to));
   std::vector<std::string> out;
   while (true) {
@@ -274,8 +286,8 @@ Result<std::vector<MetricSeries>> TelemetryStore::select_metric(std::string_view
                                                                 const TimeRange& range) {
   std::lock_guard lock(reader_mutex());
   Database& db = reader();
-  TINKR_ASSIGN_OR_RETURN(auto st, db.prepare(
-      "SELECT id, service, labels, unit FROM series WHERE name = ?1 AND (?2 = '' OR service = ?2) ORDER BY service, labels"));
+  TINKR_ASSIGN_OR_RETURN(auto st, db.prepare("SELECT id, service, labels, unit FROM series WHERE name = ?1 AND (?2 = "
+                                             "'' OR service = ?2) ORDER BY service, labels"));
   st.bind(1, name).bind(2, service);
   std::vector<std::pair<int64_t, MetricSeries>> found;
   while (true) {
@@ -288,7 +300,9 @@ Result<std::vector<MetricSeries>> TelemetryStore::select_metric(std::string_view
     ms.unit = st.column_text(3);
     found.emplace_back(st.column_int(0), std::move(ms));
   }
-  TINKR_ASSIGN_OR_RETURN(auto pts, db.prepare("SELECT ts, value FROM points WHERE series_id = ? AND ts >= ? AND ts < ? ORDER BY ts"));
+  TINKR_ASSIGN_OR_RETURN(auto pts,
+                         db.prepare(
+                             "SELECT ts, value FROM points WHERE series_id = ? AND ts >= ? AND ts < ? ORDER BY ts"));
   std::vector<MetricSeries> out;
   for (auto& [id, ms] : found) {
     pts.bind(1, id).bind(2, to_unix_nanos(range.from)).bind(3, to_unix_nanos(range.to));
@@ -305,9 +319,11 @@ Result<std::vector<MetricSeries>> TelemetryStore::select_metric(std::string_view
 
 Result<std::vector<ServerSpanSample>> TelemetryStore::server_spans(std::string_view service, const TimeRange& range) {
   std::lock_guard lock(reader_mutex());
-  TINKR_ASSIGN_OR_RETURN(auto st, reader().prepare(
-      "SELECT start_ns, duration_ns, status FROM spans WHERE service = ? AND start_ns >= ? AND start_ns < ? "
-      "AND (kind = 2 OR (kind IN (0, 5) AND parent_span_id = '')) ORDER BY start_ns"));
+  TINKR_ASSIGN_OR_RETURN(
+      auto st,
+      reader().prepare(
+          "SELECT start_ns, duration_ns, status FROM spans WHERE service = ? AND start_ns >= ? AND start_ns < ? "
+          "AND (kind = 2 OR (kind IN (0, 5) AND parent_span_id = '')) ORDER BY start_ns"));
   st.bind(1, service).bind(2, to_unix_nanos(range.from)).bind(3, to_unix_nanos(range.to));
   std::vector<ServerSpanSample> out;
   while (true) {
@@ -319,9 +335,9 @@ Result<std::vector<ServerSpanSample>> TelemetryStore::server_spans(std::string_v
 }
 
 Result<std::vector<Span>> TelemetryStore::spans_of(Database& db, std::string_view trace_id) {
-  TINKR_ASSIGN_OR_RETURN(auto st, db.prepare(
-      "SELECT trace_id, span_id, parent_span_id, service, name, kind, start_ns, duration_ns, status, status_message, "
-      "attributes FROM spans WHERE trace_id = ? ORDER BY start_ns, span_id"));
+  TINKR_ASSIGN_OR_RETURN(auto st, db.prepare("SELECT trace_id, span_id, parent_span_id, service, name, kind, start_ns, "
+                                             "duration_ns, status, status_message, "
+                                             "attributes FROM spans WHERE trace_id = ? ORDER BY start_ns, span_id"));
   st.bind(1, trace_id);
   std::vector<Span> out;
   while (true) {
@@ -359,7 +375,8 @@ Result<std::vector<Trace>> TelemetryStore::select_traces(const SpanSelect& q) {
   params.emplace_back(static_cast<int64_t>(q.min_duration.count()));
   for (const auto& [key, value] : q.tags) {
     if (key.find_first_of("\"\\") != std::string::npos)
-      return make_error(ErrorCode::kInvalidArgument, fmt::format("tag name {:?} may not contain quotes or backslashes", key));
+      return make_error(ErrorCode::kInvalidArgument,
+                        fmt::format("tag name {:?} may not contain quotes or backslashes", key));
     sql += " AND MAX(json_extract(attributes, ?) = ?) = 1";
     params.emplace_back(fmt::format("$.\"{}\"", key));
     params.emplace_back(value);
@@ -393,15 +410,17 @@ Result<Trace> TelemetryStore::select_trace(std::string_view trace_id) {
   t.trace_id = std::string(trace_id);
   TINKR_ASSIGN_OR_RETURN(t.spans, spans_of(reader(), trace_id));
   if (t.spans.empty())
-    return make_error(ErrorCode::kNotFound, fmt::format("trace {} is not in the local store; check the id or import it", trace_id));
+    return make_error(ErrorCode::kNotFound,
+                      fmt::format("trace {} is not in the local store; check the id or import it", trace_id));
   summarize_trace(t);
   return t;
 }
 
 Result<int64_t> TelemetryStore::count(std::string_view table) {
-  static const std::map<std::string_view, std::string_view> kTables = {
-      {"logs", "SELECT COUNT(*) FROM logs"}, {"spans", "SELECT COUNT(*) FROM spans"},
-      {"points", "SELECT COUNT(*) FROM points"}, {"series", "SELECT COUNT(*) FROM series"}};
+  static const std::map<std::string_view, std::string_view> kTables = {{"logs", "SELECT COUNT(*) FROM logs"},
+                                                                       {"spans", "SELECT COUNT(*) FROM spans"},
+                                                                       {"points", "SELECT COUNT(*) FROM points"},
+                                                                       {"series", "SELECT COUNT(*) FROM series"}};
   auto it = kTables.find(table);
   if (it == kTables.end()) return make_error(ErrorCode::kInvalidArgument, "unknown table");
   std::lock_guard lock(reader_mutex());

@@ -59,7 +59,7 @@ struct SpanSelect {
   TimeRange range;      // on the trace's root start
   Nanos min_duration{0};
   bool errors_only = false;
-  Attributes tags;      // every tag must be on one span of the trace (json_extract equality)
+  Attributes tags;  // every tag must be on one span of the trace (json_extract equality)
   size_t limit = 20;
 };
 

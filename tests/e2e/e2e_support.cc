@@ -12,7 +12,7 @@ using testing::ProcessOptions;
 namespace {
 
 const std::vector<std::string> kUnsetForChildren = {"TINKR_PROFILE", "TINKR_API_TOKEN", "TINKR_SERVER_URL",
-                                                    "TINKR_BACKEND", "TINKR_TOKEN", "COLUMNS"};
+                                                    "TINKR_BACKEND", "TINKR_TOKEN",     "COLUMNS"};
 
 }  // namespace
 

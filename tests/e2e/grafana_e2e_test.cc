@@ -19,8 +19,8 @@
 #include <set>
 #include <thread>
 
-#include <boost/json.hpp>
 #include <fmt/format.h>
+#include <boost/json.hpp>
 
 #include "core/json.h"
 #include "e2e/e2e_support.h"
@@ -119,7 +119,8 @@ TEST_F(GrafanaE2e, LogsNewestLinesOldestFirstInEveryFormat) {
   EXPECT_NE(rows[0].find("TIME"), std::string::npos) << rows[0];
   EXPECT_NE(rows[0].find("MESSAGE"), std::string::npos) << rows[0];
   EXPECT_NE(rows.back().find(first_line(expected.back().message)), std::string::npos)
-      << "newest line not at the bottom:\n" << table.out;
+      << "newest line not at the bottom:\n"
+      << table.out;
   EXPECT_NE(rows[1].find(first_line(expected[expected.size() - 20].message)), std::string::npos) << table.out;
 
   // JSON: the same 20 entries, ascending, with the LogQL that was run.
@@ -159,8 +160,8 @@ TEST_F(GrafanaE2e, LogsNewestLinesOldestFirstInEveryFormat) {
 
 TEST_F(GrafanaE2e, LogsQuerySinceAndExplain) {
   // -q: only ERROR lines; the TimeoutError ones begin after the deploy.
-  CliRun errors = tinkr({"-o", "json", "logs", "payments-api", "-q", "level:ERROR AND \"TimeoutError\"", "-n", "500",
-                         "--since", "2h"});
+  CliRun errors = tinkr(
+      {"-o", "json", "logs", "payments-api", "-q", "level:ERROR AND \"TimeoutError\"", "-n", "500", "--since", "2h"});
   ASSERT_EQ(errors.exit_code, 0) << errors.err;
   auto v = parse_json(errors.out);
   ASSERT_TRUE(v.ok());
@@ -227,7 +228,8 @@ TEST_F(GrafanaE2e, TailShowsHistoryThenEachNewLineOnceAndStopsOnCtrlC) {
     push(pushed.back(), now());
     if (i % 2 == 1) {
       ASSERT_TRUE(tail->wait_for_stdout_line(pushed.back(), seconds(20)).has_value())
-          << "line " << i << " never shown:\n" << tail->stdout_text() << tail->stderr_text();
+          << "line " << i << " never shown:\n"
+          << tail->stdout_text() << tail->stderr_text();
     }
   }
   // A repeat of the same line at the same time is dropped by Loki; and a few
@@ -281,8 +283,8 @@ TEST_F(GrafanaE2e, MetricsByAliasAndRawPromQL) {
   EXPECT_GT(after, 1.0);  // seconds: the fraud-check timeouts take 5 s
 
   // Raw PromQL goes to Prometheus as written; one series per service.
-  CliRun raw = tinkr({"-o", "json", "metrics", "payments-api", "-m", "sum by (service) (http_server_request_rate)",
-                      "--since", "1h"});
+  CliRun raw = tinkr(
+      {"-o", "json", "metrics", "payments-api", "-m", "sum by (service) (http_server_request_rate)", "--since", "1h"});
   ASSERT_EQ(raw.exit_code, 0) << raw.err;
   auto rv = parse_json(raw.out);
   ASSERT_TRUE(rv.ok());
@@ -427,8 +429,9 @@ TEST_F(GrafanaFailureE2e, HealthyScriptedLokiAnswers) {
 
 TEST_F(GrafanaFailureE2e, LokiDown) {
   CliRun r = logs(*down_);
-  expect_clean_error(r, 1, {"could not connect to http://127.0.0.1:" + std::to_string(down_port_),
-                            "connection refused", "Loki", "loki_url"});
+  expect_clean_error(r, 1,
+                     {"could not connect to http://127.0.0.1:" + std::to_string(down_port_), "connection refused",
+                      "Loki", "loki_url"});
 }
 
 TEST_F(GrafanaFailureE2e, LokiSlowerThanTheTimeout) {
@@ -481,8 +484,8 @@ TEST_F(GrafanaFailureE2e, LokiMalformedJson) {
 }
 
 TEST_F(GrafanaFailureE2e, LokiOversizedAnswer) {
-  std::string big = R"({"status":"success","data":{"resultType":"streams","result":[],"pad":")" +
-                    std::string(200000, 'x') + R"("}})";
+  std::string big =
+      R"({"status":"success","data":{"resultType":"streams","result":[],"pad":")" + std::string(200000, 'x') + R"("}})";
   enqueue(ScriptedResponse::json(200, big));
   CliRun r = logs(*server_);
   expect_clean_error(r, 1, {"Loki answer too large", "max_response_bytes"});

@@ -18,8 +18,8 @@
 #include <map>
 #include <set>
 
-#include <boost/json.hpp>
 #include <fmt/format.h>
+#include <boost/json.hpp>
 
 #include "core/json.h"
 #include "e2e/e2e_support.h"
@@ -41,8 +41,11 @@ using Sections = std::map<std::string, std::string>;  // title -> content
 void post_deploy_events(const TinkrServer& server, const scenario::Scenario& s) {
   net::HttpClient http;
   for (const auto& e : s.events) {
-    json::object body{{"service", e.service}, {"kind", e.kind}, {"time", format_rfc3339(e.time)},
-                      {"description", e.title}, {"source", "ci"}};
+    json::object body{{"service", e.service},
+                      {"kind", e.kind},
+                      {"time", format_rfc3339(e.time)},
+                      {"description", e.title},
+                      {"source", "ci"}};
     if (auto v = e.attributes.find("version"); v != e.attributes.end()) body["version"] = v->second;
     auto r = http.post_json(server.url() + "/api/v1/events", json::serialize(body),
                             {{"Authorization", net::bearer_auth(server.token())}});
@@ -97,15 +100,15 @@ std::string all_text(const Sections& s) {
 
 // What the report rests on, reduced to what must agree between backends.
 struct Facts {
-  std::string classification;              // "Classification: …" line of Root Cause
+  std::string classification;  // "Classification: …" line of Root Cause
   bool names_version = false, names_dependency = false, names_timeout = false;
   bool cites_deploy_time = false, cites_marker_line = false, cites_timeout_error = false;
-  bool has_anomalies = false;              // "•" lines in Anomalies
-  std::set<std::string> metrics;           // the metric evidence lines present
+  bool has_anomalies = false;     // "•" lines in Anomalies
+  std::set<std::string> metrics;  // the metric evidence lines present
   bool has_onsets = false, caller_onset = false, has_new_patterns = false, new_pattern_timeout = false;
-  bool stack_frame = false;                // fraud.py:42
-  bool trace_hotspot = false;              // "trace spans payments-api → fraud-check … failed …: TimeoutError"
-  std::string confidence;                  // first line of Confidence
+  bool stack_frame = false;    // fraud.py:42
+  bool trace_hotspot = false;  // "trace spans payments-api → fraud-check … failed …: TimeoutError"
+  std::string confidence;      // first line of Confidence
   bool rollback_action = false;
 
   friend bool operator==(const Facts&, const Facts&) = default;
@@ -137,7 +140,8 @@ Facts facts_of(const Sections& s, const scenario::Scenario& data) {
   f.caller_onset = line_starting(anomalies, "  order-service (caller)").find("from ") != std::string::npos;
   const size_t patterns = anomalies.find("New and increased error patterns");
   f.has_new_patterns = patterns != std::string::npos && anomalies.find("  + [", patterns) != std::string::npos;
-  f.new_pattern_timeout = patterns != std::string::npos && anomalies.find("TimeoutError", patterns) != std::string::npos;
+  f.new_pattern_timeout =
+      patterns != std::string::npos && anomalies.find("TimeoutError", patterns) != std::string::npos;
 
   const std::string code = s.count("Relevant Code") ? s.at("Relevant Code") : "";
   f.stack_frame = code.find("fraud.py:42") != std::string::npos;
@@ -159,8 +163,7 @@ std::string describe(const Facts& f) {
       "onsets {} (caller {}) new-patterns {} (timeout {}) | frame {} hotspot {} | confidence {} rollback {}",
       f.classification, f.names_version, f.names_dependency, f.names_timeout, f.cites_deploy_time, f.cites_marker_line,
       f.cites_timeout_error, f.has_anomalies, metrics, f.has_onsets, f.caller_onset, f.has_new_patterns,
-      f.new_pattern_timeout,
-      f.stack_frame, f.trace_hotspot, f.confidence, f.rollback_action);
+      f.new_pattern_timeout, f.stack_frame, f.trace_hotspot, f.confidence, f.rollback_action);
 }
 
 class GrafanaRcaParityE2e : public ::testing::Test {
@@ -179,12 +182,13 @@ class GrafanaRcaParityE2e : public ::testing::Test {
                              {{"ingest", (otlp / "logs.json").string(), (otlp / "metrics.json").string(),
                                (otlp / "traces.json").string(), (otlp / "events.json").string()}});
     // And both again with an empty events store: deploys from the logs' marker lines only.
-    markers_only_ = new TinkrServer(e2e::grafana_profile("markers", stack_->loki.url(), stack_->prometheus->url(),
-                                                         stack_->tempo.url()));
+    markers_only_ = new TinkrServer(
+        e2e::grafana_profile("markers", stack_->loki.url(), stack_->prometheus->url(), stack_->tempo.url()));
     // (The same telemetry store, read by a second server with its own, empty events.db.)
-    local_markers_only_ = new TinkrServer(fmt::format("[profiles.local]\nbackend = \"local\"\nactive = true\n"
-                                                      "path = \"{}\"\n",
-                                                      (local_->home() / "local.db").string()));
+    local_markers_only_ =
+        new TinkrServer(fmt::format("[profiles.local]\nbackend = \"local\"\nactive = true\n"
+                                    "path = \"{}\"\n",
+                                    (local_->home() / "local.db").string()));
   }
   static void TearDownTestSuite() {
     delete markers_only_;
@@ -228,8 +232,8 @@ TEST_F(GrafanaRcaParityE2e, ServerRouteNamesTheSameRootCauseOnTheSameEvidenceAsL
   ASSERT_TRUE(grafana.error.empty()) << grafana.error << "\n" << stack_->server->log();
   ASSERT_TRUE(local.error.empty()) << local.error << "\n" << local_->log();
   EXPECT_TRUE(grafana.done);
-  const std::vector<std::string> titles = {"Summary", "Anomalies", "Root Cause", "Relevant Code",
-                                           "Recommended Actions", "Confidence"};
+  const std::vector<std::string> titles = {"Summary",       "Anomalies",           "Root Cause",
+                                           "Relevant Code", "Recommended Actions", "Confidence"};
   EXPECT_EQ(grafana.titles, titles);
   EXPECT_EQ(local.titles, titles);
 
@@ -237,15 +241,18 @@ TEST_F(GrafanaRcaParityE2e, ServerRouteNamesTheSameRootCauseOnTheSameEvidenceAsL
   const Facts l = facts_of(local.sections, data());
   // The local backend's report is the reference (tests/unit/agent/rca_report_test.cc);
   // check it holds here too, then that Grafana's says the same.
-  EXPECT_EQ(l.classification, "Classification: deploy_regression (mechanism: timeout, dependency: fraud-check, "
-                              "service: payments-api)")
+  EXPECT_EQ(l.classification,
+            "Classification: deploy_regression (mechanism: timeout, dependency: fraud-check, "
+            "service: payments-api)")
       << all_text(local.sections);
-  EXPECT_TRUE(l.names_version && l.names_dependency && l.cites_deploy_time && l.cites_marker_line &&
-              l.stack_frame && l.trace_hotspot && l.has_anomalies && l.has_onsets && l.caller_onset &&
-              l.has_new_patterns && l.metrics.size() == 3)
-      << describe(l) << "\n" << all_text(local.sections);
+  EXPECT_TRUE(l.names_version && l.names_dependency && l.cites_deploy_time && l.cites_marker_line && l.stack_frame &&
+              l.trace_hotspot && l.has_anomalies && l.has_onsets && l.caller_onset && l.has_new_patterns &&
+              l.metrics.size() == 3)
+      << describe(l) << "\n"
+      << all_text(local.sections);
   EXPECT_EQ(g, l) << "grafana: " << describe(g) << "\nlocal:   " << describe(l) << "\n==== grafana\n"
-                  << all_text(grafana.sections) << "==== local\n" << all_text(local.sections);
+                  << all_text(grafana.sections) << "==== local\n"
+                  << all_text(local.sections);
   EXPECT_EQ(g.confidence, "High") << all_text(grafana.sections);
   // Nothing the Grafana backend should provide is missing.
   EXPECT_EQ(grafana.sections["Confidence"].find("Gaps:"), std::string::npos) << grafana.sections["Confidence"];
@@ -258,7 +265,8 @@ TEST_F(GrafanaRcaParityE2e, CliStreamsTheReportAndNdjson) {
   EXPECT_NE(r.out.find("Root Cause Analysis — payments-api"), std::string::npos) << r.out;
   size_t pos = 0;
   int n = 0;
-  for (const char* title : {"Summary", "Anomalies", "Root Cause", "Relevant Code", "Recommended Actions", "Confidence"}) {
+  for (const char* title :
+       {"Summary", "Anomalies", "Root Cause", "Relevant Code", "Recommended Actions", "Confidence"}) {
     const size_t at = r.out.find(fmt::format("### {}. {}", ++n, title));
     ASSERT_NE(at, std::string::npos) << title << "\n" << r.out;
     EXPECT_GT(at, pos);
@@ -301,9 +309,11 @@ TEST_F(GrafanaRcaParityE2e, WithoutADeployEventTheLokiMarkerLineStillDatesTheDep
   // timeout may rank first; either way the deploy, its time and its marker
   // line are cited, and both backends say the same.
   EXPECT_TRUE(gf.names_version && gf.cites_deploy_time && gf.cites_marker_line && gf.names_dependency)
-      << describe(gf) << "\n" << all_text(g.sections);
+      << describe(gf) << "\n"
+      << all_text(g.sections);
   EXPECT_EQ(gf, lf) << "grafana: " << describe(gf) << "\nlocal:   " << describe(lf) << "\n==== grafana\n"
-                    << all_text(g.sections) << "==== local\n" << all_text(l.sections);
+                    << all_text(g.sections) << "==== local\n"
+                    << all_text(l.sections);
 }
 
 }  // namespace

@@ -166,19 +166,25 @@ class OtlpAnalysisE2e : public ::testing::Test {
 TEST_F(OtlpAnalysisE2e, ExportedLogsTracesAndMetricsAreReadBackByTheCli) {
   start_server();
   const int64_t t = to_unix_nanos(now() - std::chrono::minutes(2));
-  const std::string resource =
-      R"({"attributes":[{"key":"service.name","value":{"stringValue":"otlp-e2e"}}]})";
-  auto logs = post_otlp("/v1/logs", fmt::format(
-      R"({{"resourceLogs":[{{"resource":{},"scopeLogs":[{{"logRecords":[{{"timeUnixNano":"{}","severityNumber":17,"body":{{"stringValue":"ledger write refused: disk quota exceeded"}}}}]}}]}}]}})",
-      resource, t));
+  const std::string resource = R"({"attributes":[{"key":"service.name","value":{"stringValue":"otlp-e2e"}}]})";
+  auto logs = post_otlp(
+      "/v1/logs",
+      fmt::format(
+          R"({{"resourceLogs":[{{"resource":{},"scopeLogs":[{{"logRecords":[{{"timeUnixNano":"{}","severityNumber":17,"body":{{"stringValue":"ledger write refused: disk quota exceeded"}}}}]}}]}}]}})",
+          resource, t));
   EXPECT_EQ(logs.status, 200) << logs.body;
-  auto traces = post_otlp("/v1/traces", fmt::format(
-      R"({{"resourceSpans":[{{"resource":{},"scopeSpans":[{{"spans":[{{"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"b7ad6b7169203331","name":"POST /ledger","kind":2,"startTimeUnixNano":"{}","endTimeUnixNano":"{}","status":{{"code":2,"message":"quota"}}}}]}}]}}]}})",
-      resource, t, t + 1'500'000'000), /*compress=*/true);
+  auto traces = post_otlp(
+      "/v1/traces",
+      fmt::format(
+          R"({{"resourceSpans":[{{"resource":{},"scopeSpans":[{{"spans":[{{"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"b7ad6b7169203331","name":"POST /ledger","kind":2,"startTimeUnixNano":"{}","endTimeUnixNano":"{}","status":{{"code":2,"message":"quota"}}}}]}}]}}]}})",
+          resource, t, t + 1'500'000'000),
+      /*compress=*/true);
   EXPECT_EQ(traces.status, 200) << traces.body;
-  auto metrics = post_otlp("/v1/metrics", fmt::format(
-      R"({{"resourceMetrics":[{{"resource":{},"scopeMetrics":[{{"metrics":[{{"name":"ledger_queue_depth","unit":"1","gauge":{{"dataPoints":[{{"timeUnixNano":"{}","asInt":"42"}}]}}}}]}}]}}]}})",
-      resource, t));
+  auto metrics = post_otlp(
+      "/v1/metrics",
+      fmt::format(
+          R"({{"resourceMetrics":[{{"resource":{},"scopeMetrics":[{{"metrics":[{{"name":"ledger_queue_depth","unit":"1","gauge":{{"dataPoints":[{{"timeUnixNano":"{}","asInt":"42"}}]}}}}]}}]}}]}})",
+          resource, t));
   EXPECT_EQ(metrics.status, 200) << metrics.body;
   auto protobuf = [&] {
     net::HttpClient http;
@@ -266,7 +272,8 @@ TEST_F(OtlpAnalysisE2e, DiffAndSloOnTheScenarioThroughTheRealServer) {
 
 TEST_F(OtlpAnalysisE2e, NoOtlpFlagAndBusyDefaultPortAreLogged) {
   std::string error;
-  auto server = ChildProcess::spawn(kBin / "tinkr-server", server_options({"start", "--port", "0", "--no-otlp"}), &error);
+  auto server =
+      ChildProcess::spawn(kBin / "tinkr-server", server_options({"start", "--port", "0", "--no-otlp"}), &error);
   ASSERT_NE(server, nullptr) << error;
   ASSERT_TRUE(server->wait_for_stdout_line("listening on ", std::chrono::seconds(30)).has_value())
       << server->stderr_text();
@@ -279,8 +286,8 @@ TEST_F(OtlpAnalysisE2e, BackendsThatDoNotStoreTelemetryGetNoReceiver) {
   home_->write_file("config.toml",
                     "[profiles.default]\nbackend = \"grafana\"\nactive = true\nloki_url = \"http://127.0.0.1:9\"\n");
   std::string error;
-  auto server = ChildProcess::spawn(kBin / "tinkr-server", server_options({"start", "--port", "0", "--otlp-port", "0"}),
-                                    &error);
+  auto server =
+      ChildProcess::spawn(kBin / "tinkr-server", server_options({"start", "--port", "0", "--otlp-port", "0"}), &error);
   ASSERT_NE(server, nullptr) << error;
   ASSERT_TRUE(server->wait_for_stdout_line("listening on ", std::chrono::seconds(30)).has_value())
       << server->stderr_text();
@@ -293,7 +300,8 @@ TEST_F(OtlpAnalysisE2e, BackendsThatDoNotStoreTelemetryGetNoReceiver) {
 TEST_F(OtlpAnalysisE2e, AnExplicitPortThatIsTakenFailsTheStart) {
   start_server();
   const std::string taken = otlp_url_.substr(otlp_url_.rfind(':') + 1);
-  auto second = ChildProcess::spawn(kBin / "tinkr-server", server_options({"start", "--port", "0", "--otlp-port", taken}));
+  auto second =
+      ChildProcess::spawn(kBin / "tinkr-server", server_options({"start", "--port", "0", "--otlp-port", taken}));
   ASSERT_NE(second, nullptr);
   auto code = second->wait(std::chrono::seconds(30));
   ASSERT_TRUE(code.has_value()) << second->stdout_text();

@@ -10,8 +10,8 @@
 #include <ctime>
 #include <mutex>
 
-#include <boost/json.hpp>
 #include <fmt/format.h>
+#include <boost/json.hpp>
 
 #include "sim/sim_server_query.h"
 
@@ -75,8 +75,9 @@ std::string new_guid() {
 ScriptedResponse entra_error(int status, std::string_view error, int code, std::string_view description) {
   const std::string trace = new_guid(), correlation = new_guid(), stamp = utc_stamp();
   json::object o{{"error", error},
-                 {"error_description", fmt::format("AADSTS{}: {}\r\nTrace ID: {}\r\nCorrelation ID: {}\r\nTimestamp: {}",
-                                                   code, description, trace, correlation, stamp)},
+                 {"error_description",
+                  fmt::format("AADSTS{}: {}\r\nTrace ID: {}\r\nCorrelation ID: {}\r\nTimestamp: {}", code, description,
+                              trace, correlation, stamp)},
                  {"error_codes", json::array{code}},
                  {"timestamp", stamp},
                  {"trace_id", trace},
@@ -123,7 +124,8 @@ struct AzureIdentitySim::Impl {
   }
 
   // nullopt: the assertion is a valid certificate JWT; otherwise the error answer.
-  std::optional<ScriptedResponse> check_certificate_assertion(std::string_view assertion, const std::string& client_id) {
+  std::optional<ScriptedResponse> check_certificate_assertion(std::string_view assertion,
+                                                              const std::string& client_id) {
     const size_t d1 = assertion.find('.');
     const size_t d2 = d1 == std::string_view::npos ? d1 : assertion.find('.', d1 + 1);
     if (d2 == std::string_view::npos) {
@@ -145,7 +147,8 @@ struct AzureIdentitySim::Impl {
       return v && v->is_string() ? std::string(v->as_string()) : std::string();
     };
     const std::string alg = str(h, "alg");
-    const bool thumb_ok = (!x5t_s256.empty() && str(h, "x5t#S256") == x5t_s256) || (!x5t.empty() && str(h, "x5t") == x5t);
+    const bool thumb_ok =
+        (!x5t_s256.empty() && str(h, "x5t#S256") == x5t_s256) || (!x5t.empty() && str(h, "x5t") == x5t);
     if (!cert || !thumb_ok) {
       return entra_error(401, "invalid_client", 700027,
                          "The certificate with identifier used to sign the client assertion is not registered on "
@@ -273,26 +276,29 @@ struct AzureIdentitySim::Impl {
     auto version = param(q, "api-version");
     if (!version) {
       return ScriptedResponse::json(
-          400, R"({"error":"Bad request. api-version was not specified in the request. For more information refer to aka.ms/azureimds","newest-versions":["2018-02-01"]})");
+          400,
+          R"({"error":"Bad request. api-version was not specified in the request. For more information refer to aka.ms/azureimds","newest-versions":["2018-02-01"]})");
     }
     if (*version != "2018-02-01") {
-      return ScriptedResponse::json(400, R"({"error":"Bad request. api-version is invalid or was not specified in the request."})");
+      return ScriptedResponse::json(
+          400, R"({"error":"Bad request. api-version is invalid or was not specified in the request."})");
     }
     auto resource = param(q, "resource");
     if (!resource || resource->empty()) {
-      return ScriptedResponse::json(400,
-                                    R"({"error":"invalid_request","error_description":"Required audience parameter not specified"})");
+      return ScriptedResponse::json(
+          400, R"({"error":"invalid_request","error_description":"Required audience parameter not specified"})");
     }
     if (!identity_matches(param(q, "client_id"))) {
       return ScriptedResponse::json(400, R"({"error":"invalid_request","error_description":"Identity not found"})");
     }
     if (!known_resource(*resource)) {
       return ScriptedResponse::json(
-          400, json::serialize(json::object{
-                   {"error", "invalid_resource"},
-                   {"error_description", fmt::format("AADSTS500011: The resource principal named {} was not found in "
-                                                     "the tenant named {}.",
-                                                     *resource, options.tenant_id)}}));
+          400,
+          json::serialize(json::object{{"error", "invalid_resource"},
+                                       {"error_description",
+                                        fmt::format("AADSTS500011: The resource principal named {} was not found in "
+                                                    "the tenant named {}.",
+                                                    *resource, options.tenant_id)}}));
     }
     ++issued[1];
     const long long now = unix_now();
@@ -312,8 +318,9 @@ struct AzureIdentitySim::Impl {
   }
 
   ScriptedResponse app_service_error(int status, std::string_view message) {
-    return ScriptedResponse::json(status, json::serialize(json::object{
-                                              {"statusCode", status}, {"message", message}, {"correlationId", new_guid()}}));
+    return ScriptedResponse::json(status, json::serialize(json::object{{"statusCode", status},
+                                                                       {"message", message},
+                                                                       {"correlationId", new_guid()}}));
   }
 
   ScriptedResponse app_service(const RecordedRequest& req) {

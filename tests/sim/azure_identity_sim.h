@@ -52,9 +52,9 @@ namespace tinkr::sim {
 struct AzureIdentitySimOptions {
   std::string tenant_id = "72f988bf-86f1-41af-91ab-2d7cd011db47";
   std::string client_id = "535fb089-9ff3-47b6-9bfb-4f1264799865";
-  std::string client_secret;      // accepted secret ("" = secrets refused)
-  std::string certificate_pem;    // registered certificate (public part)
-  std::string federated_token;    // accepted workload-identity assertion
+  std::string client_secret;    // accepted secret ("" = secrets refused)
+  std::string certificate_pem;  // registered certificate (public part)
+  std::string federated_token;  // accepted workload-identity assertion
   std::vector<std::string> resources = {"https://api.loganalytics.io", "https://management.azure.com"};
   long long expires_in = 3599;
   // Managed identity (IMDS and App Service).
@@ -70,9 +70,9 @@ class AzureIdentitySim {
   explicit AzureIdentitySim(AzureIdentitySimOptions options = {});
   ~AzureIdentitySim();
 
-  std::string url() const { return server_.url(); }                   // the authority host / IMDS authority
+  std::string url() const { return server_.url(); }                          // the authority host / IMDS authority
   std::string app_service_endpoint() const { return url() + "/MSI/token"; }  // IDENTITY_ENDPOINT
-  std::string token_endpoint() const;                                  // {url}/{tenant}/oauth2/v2.0/token
+  std::string token_endpoint() const;                                        // {url}/{tenant}/oauth2/v2.0/token
 
   // The next request to that endpoint gets `status` with Retry-After (429 by default).
   void throttle_next(SimEndpoint endpoint, int retry_after_seconds = 1, int status = 429);

@@ -4,8 +4,8 @@
 
 #include <mutex>
 
-#include <boost/json.hpp>
 #include <fmt/format.h>
+#include <boost/json.hpp>
 
 #include "sim/azure_tables.h"
 
@@ -61,8 +61,9 @@ std::string trim_slash(std::string s) {
 
 std::string make_test_token(std::string_view audience, Timestamp expires) {
   const std::string header = R"({"alg":"none","typ":"JWT"})";
-  const std::string payload = json::serialize(json::object{
-      {"aud", audience}, {"exp", to_unix_nanos(expires) / 1000000000}, {"iss", "https://sts.windows.net/tinkr-test/"}});
+  const std::string payload = json::serialize(json::object{{"aud", audience},
+                                                           {"exp", to_unix_nanos(expires) / 1000000000},
+                                                           {"iss", "https://sts.windows.net/tinkr-test/"}});
   return b64url_encode(header) + "." + b64url_encode(payload) + ".";
 }
 
@@ -86,14 +87,14 @@ struct AzureLogAnalyticsSim::Impl {
   // 403 InsufficientAccessError when the identity has no read role.
   std::optional<ScriptedResponse> denied() const {
     if (!options.deny_access) return std::nullopt;
-      return azure_error(
-          403, {{"code", "InsufficientAccessError"},
-                {"message", "The provided credentials have insufficient access to perform the requested operation"},
-                {"innererror",
-                 json::object{{"code", "UnauthorizedClient"},
-                              {"message", fmt::format("The client does not have sufficient permissions to access "
-                                                      "this resource: {}",
-                                                      options.workspace_id)}}}});
+    return azure_error(
+        403, {{"code", "InsufficientAccessError"},
+              {"message", "The provided credentials have insufficient access to perform the requested operation"},
+              {"innererror",
+               json::object{{"code", "UnauthorizedClient"},
+                            {"message", fmt::format("The client does not have sufficient permissions to access "
+                                                    "this resource: {}",
+                                                    options.workspace_id)}}}});
   }
 
   std::optional<ScriptedResponse> check_auth(const RecordedRequest& r) const {
@@ -121,15 +122,16 @@ struct AzureLogAnalyticsSim::Impl {
     const auto* aud = o.if_contains("aud");
     const std::string audience = aud && aud->is_string() ? std::string(aud->get_string()) : std::string();
     if (trim_slash(audience) != trim_slash(options.audience)) {
-      return azure_error(
-          403, {{"code", "InvalidAuthenticationTokenAudience"},
-                {"message", fmt::format("The access token has been obtained from wrong audience or resource '{}'. It "
-                                        "should exactly match (including forward slash) with one of the allowed "
-                                        "audiences '{}','{}/'.",
-                                        audience, options.audience, trim_slash(options.audience))}});
+      return azure_error(403,
+                         {{"code", "InvalidAuthenticationTokenAudience"},
+                          {"message",
+                           fmt::format("The access token has been obtained from wrong audience or resource '{}'. It "
+                                       "should exactly match (including forward slash) with one of the allowed "
+                                       "audiences '{}','{}/'.",
+                                       audience, options.audience, trim_slash(options.audience))}});
     }
-    if (const auto* exp = o.if_contains("exp"); exp && exp->is_int64() && exp->get_int64() * 1000000000 <
-                                                                           to_unix_nanos(tinkr::now())) {
+    if (const auto* exp = o.if_contains("exp");
+        exp && exp->is_int64() && exp->get_int64() * 1000000000 < to_unix_nanos(tinkr::now())) {
       return azure_error(403, invalid);
     }
     return denied();
@@ -184,10 +186,11 @@ struct AzureLogAnalyticsSim::Impl {
       std::lock_guard lock(mu);
       if (throttled > 0) {
         --throttled;
-        ScriptedResponse t = azure_error(
-            429, {{"code", "ThrottledError"},
-                  {"message", "Your request has been throttled. Please retry after the period given in Retry-After"},
-                  {"correlationId", correlation_id()}});
+        ScriptedResponse t =
+            azure_error(429, {{"code", "ThrottledError"},
+                              {"message",
+                               "Your request has been throttled. Please retry after the period given in Retry-After"},
+                              {"correlationId", correlation_id()}});
         t.headers.emplace_back("Retry-After", std::to_string(retry_after_s));
         return t;
       }
@@ -233,13 +236,15 @@ struct AzureLogAnalyticsSim::Impl {
     kql::Outcome out = kql::run(tables, text, now(), timespan);
     if (out.error) {
       const kql::QueryError& e = *out.error;
-      json::object leaf{{"code", e.syntax ? "SYN0002" : "SEM0100"}, {"message", e.message}, {"line", 1},
+      json::object leaf{{"code", e.syntax ? "SYN0002" : "SEM0100"},
+                        {"message", e.message},
+                        {"line", 1},
                         {"pos", e.pos}};
       if (!e.token.empty()) leaf["token"] = e.token;
-      return bad_argument({{"code", e.syntax ? "SyntaxError" : "SemanticError"},
-                           {"message", e.syntax ? "A recognition error occurred in the query."
-                                                : "A semantic error occurred."},
-                           {"innererror", std::move(leaf)}});
+      return bad_argument(
+          {{"code", e.syntax ? "SyntaxError" : "SemanticError"},
+           {"message", e.syntax ? "A recognition error occurred in the query." : "A semantic error occurred."},
+           {"innererror", std::move(leaf)}});
     }
     kql::Table& t = *out.table;
     bool cut = false;
@@ -257,9 +262,9 @@ struct AzureLogAnalyticsSim::Impl {
       for (size_t i = 0; i < row.size(); ++i) out_row.push_back(kql::encode(row[i], t.columns[i].type));
       rows.push_back(std::move(out_row));
     }
-    json::object answer{
-        {"tables", json::array{json::object{{"name", "PrimaryResult"}, {"columns", std::move(columns)},
-                                            {"rows", std::move(rows)}}}}};
+    json::object answer{{"tables", json::array{json::object{{"name", "PrimaryResult"},
+                                                            {"columns", std::move(columns)},
+                                                            {"rows", std::move(rows)}}}}};
     if (cut) {
       answer["error"] = json::object{
           {"code", "PartialError"},

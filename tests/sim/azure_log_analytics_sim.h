@@ -49,9 +49,9 @@ namespace tinkr::sim {
 struct AzureLogAnalyticsSimOptions {
   std::string workspace_id = "63613592-b6f7-4c3d-a390-22ba13102111";
   std::string audience = "https://api.loganalytics.io";
-  Timestamp now{};                 // resolves ago() and duration timespans; {} = the system clock
-  size_t max_result_rows = 500000; // the service's E_QUERY_RESULT_SET_TOO_LARGE limit
-  bool deny_access = false;        // the identity has no read role on the workspace
+  Timestamp now{};                  // resolves ago() and duration timespans; {} = the system clock
+  size_t max_result_rows = 500000;  // the service's E_QUERY_RESULT_SET_TOO_LARGE limit
+  bool deny_access = false;         // the identity has no read role on the workspace
   // Also accept opaque bearer tokens with this prefix (e.g. "sim-", the
   // tokens AzureIdentitySim issues), whose audience cannot be read: that
   // simulator checked the scope when it issued them. "" = JWTs only.

@@ -40,10 +40,8 @@ std::string base64url(std::string_view in) {
                                 reinterpret_cast<const unsigned char*>(in.data()), static_cast<int>(in.size()));
   out.resize(static_cast<size_t>(std::max(n, 0)));
   for (char& c : out) {
-    if (c == '+')
-      c = '-';
-    else if (c == '/')
-      c = '_';
+    if (c == '+') c = '-';
+    else if (c == '/') c = '_';
   }
   while (!out.empty() && out.back() == '=') out.pop_back();
   return out;
@@ -52,12 +50,9 @@ std::string base64url(std::string_view in) {
 std::optional<std::string> base64url_decode(std::string_view in) {
   std::string s(in);
   for (char& c : s) {
-    if (c == '-')
-      c = '+';
-    else if (c == '_')
-      c = '/';
-    else if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '/'))
-      return std::nullopt;
+    if (c == '-') c = '+';
+    else if (c == '_') c = '/';
+    else if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '/')) return std::nullopt;
   }
   size_t pad = 0;
   while (s.size() % 4) {
@@ -154,16 +149,11 @@ struct Sample {
   }
   double get(az::Aggregation a) const {
     switch (a) {
-      case az::Aggregation::kAverage:
-        return avg;
-      case az::Aggregation::kMinimum:
-        return min;
-      case az::Aggregation::kMaximum:
-        return max;
-      case az::Aggregation::kTotal:
-        return total;
-      case az::Aggregation::kCount:
-        return count;
+      case az::Aggregation::kAverage: return avg;
+      case az::Aggregation::kMinimum: return min;
+      case az::Aggregation::kMaximum: return max;
+      case az::Aggregation::kTotal: return total;
+      case az::Aggregation::kCount: return count;
     }
     return avg;
   }
@@ -222,8 +212,7 @@ std::optional<Sample> minute_sample(az::ResourceKind kind, std::string_view metr
       if (metric == "connection_failed") return Sample::of(std::round(ok * m.err * 0.2));
       return std::nullopt;
     }
-    case az::ResourceKind::kOther:
-      return std::nullopt;
+    case az::ResourceKind::kOther: return std::nullopt;
   }
   return std::nullopt;
 }
@@ -494,10 +483,8 @@ ScriptedResponse AzureMetricsSim::Impl::handle(const RecordedRequest& req) {
   {
     std::lock_guard lock(mu);
     for (const auto* m : metrics) {
-      if (auto it = failures.find(std::string(m->name)); it != failures.end())
-        failed.push_back(it->second);
-      else
-        failed.emplace_back();
+      if (auto it = failures.find(std::string(m->name)); it != failures.end()) failed.push_back(it->second);
+      else failed.emplace_back();
     }
   }
 
@@ -526,10 +513,8 @@ ScriptedResponse AzureMetricsSim::Impl::handle(const RecordedRequest& req) {
     if (!filters.empty()) {
       categories.clear();
       for (const auto& f : filters) {
-        if (f.value == "*")
-          categories.insert(categories.end(), {"2xx", "5xx"});
-        else
-          categories.push_back(f.value);
+        if (f.value == "*") categories.insert(categories.end(), {"2xx", "5xx"});
+        else categories.push_back(f.value);
       }
     }
     json::array timeseries;
@@ -554,9 +539,9 @@ ScriptedResponse AzureMetricsSim::Impl::handle(const RecordedRequest& req) {
       json::array md;
       if (!category.empty()) {
         // Azure lower-cases dimension names in metadatavalues.
-        md.push_back(json::object{
-            {"name", json::object{{"value", "statuscodecategory"}, {"localizedValue", "statuscodecategory"}}},
-            {"value", category}});
+        md.push_back(json::object{{"name", json::object{{"value", "statuscodecategory"},
+                                                        {"localizedValue", "statuscodecategory"}}},
+                                  {"value", category}});
       }
       timeseries.push_back(json::object{{"metadatavalues", std::move(md)}, {"data", std::move(points)}});
     }
@@ -584,18 +569,12 @@ AzureMetricsSim::AzureMetricsSim(std::vector<MetricSeries> metrics, std::vector<
     Minutes& mins = impl_->minutes[svc->second];
     for (const auto& p : s.points) {
       Minute& m = mins[to_unix_nanos(p.time) / 60000000000];
-      if (s.name == "http_server_request_rate")
-        m.rps = p.value;
-      else if (s.name == "http_server_error_rate")
-        m.err = p.value;
-      else if (s.name == "http_server_latency_p50")
-        m.p50 = p.value;
-      else if (s.name == "http_server_latency_p99")
-        m.p99 = p.value;
-      else if (s.name == "process_cpu_utilization")
-        m.cpu = p.value;
-      else if (s.name == "process_memory_usage")
-        m.mem = p.value;
+      if (s.name == "http_server_request_rate") m.rps = p.value;
+      else if (s.name == "http_server_error_rate") m.err = p.value;
+      else if (s.name == "http_server_latency_p50") m.p50 = p.value;
+      else if (s.name == "http_server_latency_p99") m.p99 = p.value;
+      else if (s.name == "process_cpu_utilization") m.cpu = p.value;
+      else if (s.name == "process_memory_usage") m.mem = p.value;
     }
     if (impl_->options.now == Timestamp{} && !s.points.empty())
       impl_->options.now = std::max(impl_->options.now, s.points.back().time + std::chrono::minutes(1));

@@ -2,8 +2,8 @@
 
 #include <functional>
 
-#include <boost/json.hpp>
 #include <fmt/format.h>
+#include <boost/json.hpp>
 
 namespace tinkr::sim {
 namespace {
@@ -187,8 +187,8 @@ kql::Catalog render_azure_tables(const std::vector<LogEntry>& logs, const std::v
     const std::string host = attr(e.attributes, "host");
     const std::string version = attr(e.attributes, "version");
     app_traces.rows.push_back({e.time, e.message, int64_t{severity(e.level)}, e.service, text_or_null(host),
-                               text_or_null(version), e.trace_id, e.span_id,
-                               properties(e.attributes, {"host"}), int64_t{1}, std::string("AppTraces")});
+                               text_or_null(version), e.trace_id, e.span_id, properties(e.attributes, {"host"}),
+                               int64_t{1}, std::string("AppTraces")});
     if (const std::string type = attr(e.attributes, "exception.type"); !type.empty()) {
       const std::string first_line = e.message.substr(0, e.message.find('\n'));
       json::array details{json::object{{"type", type}, {"message", first_line}, {"rawStack", e.message}}};
@@ -208,12 +208,11 @@ kql::Catalog render_azure_tables(const std::vector<LogEntry>& logs, const std::v
     apps.rows.push_back({e.time, e.service, e.service, e.service + "--rev1", std::string("prod-env"),
                          std::string(err ? "stderr" : "stdout"), json::serialize(json_line(e)),
                          std::string("ContainerAppConsoleLogs_CL")});
-    app_service.rows.push_back(
-        {e.time, std::string(err ? "Error" : "Informational"),
-         container_level(e.level) + " " + e.message, std::string("lw0sdlwk0000ZZ"),
-         fmt::format("/subscriptions/{}/resourcegroups/{}/providers/microsoft.web/sites/{}", subscription_id,
-                     resource_group, e.service),
-         std::string("AppServiceConsoleLogs"), std::string("AppServiceConsoleLogs")});
+    app_service.rows.push_back({e.time, std::string(err ? "Error" : "Informational"),
+                                container_level(e.level) + " " + e.message, std::string("lw0sdlwk0000ZZ"),
+                                fmt::format("/subscriptions/{}/resourcegroups/{}/providers/microsoft.web/sites/{}",
+                                            subscription_id, resource_group, e.service),
+                                std::string("AppServiceConsoleLogs"), std::string("AppServiceConsoleLogs")});
     functions.rows.push_back({e.time, e.service, std::string("Handler"), std::string("a1b2c3"), dotnet_level(e.level),
                               int64_t{static_cast<int>(e.level) - 1}, e.message, std::string("Function.Handler"),
                               std::string("FunctionAppLogs")});
@@ -260,20 +259,21 @@ kql::Catalog render_azure_tables(const std::vector<LogEntry>& logs, const std::v
       const std::string code = attr(s.attributes, "http.status_code");
       if (s.kind == SpanKind::kServer || s.kind == SpanKind::kConsumer) {
         const std::string route = attr(s.attributes, "http.route");
-        requests.rows.push_back(
-            {s.start, s.span_id, s.parent_span_id.empty() ? s.trace_id : s.parent_span_id, s.trace_id, t.root_name,
-             s.name, text_or_null(route.empty() ? "" : "http://" + s.service + route), ms, ok,
-             code.empty() ? std::string(ok ? "200" : "500") : code, s.service,
-             text_or_null(attr(s.attributes, "service.version")),
-             properties(s.attributes, {"http.status_code", "service.version"}), int64_t{1},
-             std::string("AppRequests")});
+        requests.rows.push_back({s.start, s.span_id, s.parent_span_id.empty() ? s.trace_id : s.parent_span_id,
+                                 s.trace_id, t.root_name, s.name,
+                                 text_or_null(route.empty() ? "" : "http://" + s.service + route), ms, ok,
+                                 code.empty() ? std::string(ok ? "200" : "500") : code, s.service,
+                                 text_or_null(attr(s.attributes, "service.version")),
+                                 properties(s.attributes, {"http.status_code", "service.version"}), int64_t{1},
+                                 std::string("AppRequests")});
       } else {
         const std::string peer = attr(s.attributes, "peer.service");
         const std::string db = attr(s.attributes, "db.system");
-        const std::string type = !db.empty() ? db : (!attr(s.attributes, "http.method").empty() ||
-                                                             s.name.find('/') != std::string::npos
-                                                         ? "HTTP"
-                                                         : "InProc");
+        const std::string type =
+            !db.empty()
+                ? db
+                : (!attr(s.attributes, "http.method").empty() || s.name.find('/') != std::string::npos ? "HTTP"
+                                                                                                       : "InProc");
         dependencies.rows.push_back(
             {s.start, s.span_id, s.parent_span_id.empty() ? s.trace_id : s.parent_span_id, s.trace_id, s.name,
              text_or_null(peer), type, s.name, ms, ok, code.empty() ? std::string(ok ? "200" : "") : code, s.service,

@@ -7,8 +7,8 @@
 #include <cmath>
 #include <memory>
 
-#include <boost/json.hpp>
 #include <fmt/format.h>
+#include <boost/json.hpp>
 
 namespace tinkr::sim::kql {
 namespace {
@@ -217,7 +217,7 @@ struct Expr {
   std::string name;  // column, function, operator
   bool ci = false;   // in~
   size_t pos = 0;
-  int col = -1;      // resolved column
+  int col = -1;  // resolved column
   std::shared_ptr<RE2> re;
   std::vector<std::shared_ptr<Expr>> args;
 };
@@ -271,7 +271,8 @@ class Parser {
   const Token& peek(size_t ahead = 0) const { return t_[std::min(i_ + ahead, t_.size() - 1)]; }
   [[noreturn]] void fail() const {
     const Token& t = peek();
-    std::string token = t.kind == Tok::kEnd ? "<EOF>" : std::string(q_.substr(t.pos, std::max<size_t>(1, t.text.size())));
+    std::string token =
+        t.kind == Tok::kEnd ? "<EOF>" : std::string(q_.substr(t.pos, std::max<size_t>(1, t.text.size())));
     if (t.kind == Tok::kString) token = q_.substr(t.pos, 1) == "'" ? "'" : "\"";
     throw Failure{syntax_at(q_, t.pos, token)};
   }
@@ -490,8 +491,7 @@ class Parser {
         else e->lit = t.number;
         ++i_;
         return e;
-      case Tok::kTimespan:
-        fail();  // only as an argument of ago() and bin()
+      case Tok::kTimespan: fail();  // only as an argument of ago() and bin()
       case Tok::kDatetime:
         e = make(Expr::kLit, t.pos);
         e->lit = t.time;
@@ -550,8 +550,8 @@ class Parser {
           }
           fail();
         }
-        static constexpr std::string_view kReserved[] = {"and", "or", "by", "in", "in~", "between", "contains",
-                                                         "has", "matches", "where", "project", "take"};
+        static constexpr std::string_view kReserved[] = {"and",      "or",  "by",      "in",    "in~",     "between",
+                                                         "contains", "has", "matches", "where", "project", "take"};
         for (auto r : kReserved) {
           if (word == r) fail();
         }
@@ -663,8 +663,8 @@ class Evaluator {
     if (e.kind == Expr::kCol) {
       e.col = table_.index(e.name);
       if (e.col < 0) {
-        throw Failure{semantic(fmt::format("'{}' operator: Failed to resolve scalar expression named '{}'", op, e.name),
-                               e.pos)};
+        throw Failure{
+            semantic(fmt::format("'{}' operator: Failed to resolve scalar expression named '{}'", op, e.name), e.pos)};
       }
     }
     for (auto& a : e.args) resolve(*a, op);
@@ -827,8 +827,8 @@ Table apply(const Table& in, const Op& o, Timestamp now) {
       for (const auto& [c, pos] : o.columns) {
         int i = in.index(c);
         if (i < 0) {
-          throw Failure{semantic(fmt::format("'{}' operator: Failed to resolve scalar expression named '{}'", name, c),
-                                 pos)};
+          throw Failure{
+              semantic(fmt::format("'{}' operator: Failed to resolve scalar expression named '{}'", name, c), pos)};
         }
         idx.push_back(i);
         out.columns.push_back(in.columns[static_cast<size_t>(i)]);
@@ -847,8 +847,8 @@ Table apply(const Table& in, const Op& o, Timestamp now) {
       for (const auto& [c, desc] : o.order) {
         int i = in.index(c);
         if (i < 0) {
-          throw Failure{semantic(fmt::format("'order' operator: Failed to resolve scalar expression named '{}'", c),
-                                 o.pos)};
+          throw Failure{
+              semantic(fmt::format("'order' operator: Failed to resolve scalar expression named '{}'", c), o.pos)};
         }
         keys.emplace_back(i, desc);
       }
@@ -887,8 +887,9 @@ Table apply(const Table& in, const Op& o, Timestamp now) {
         }
         int i = in.index(b.column);
         if (i < 0) {
-          throw Failure{semantic(
-              fmt::format("'summarize' operator: Failed to resolve scalar expression named '{}'", b.column), b.pos)};
+          throw Failure{
+              semantic(fmt::format("'summarize' operator: Failed to resolve scalar expression named '{}'", b.column),
+                       b.pos)};
         }
         const std::string& type = in.columns[static_cast<size_t>(i)].type;
         if (b.bin && type != "datetime") {

@@ -49,10 +49,10 @@ using Catalog = std::map<std::string, Table, std::less<>>;
 
 // What went wrong, for the simulator's error body.
 struct QueryError {
-  bool syntax = true;     // SyntaxError (SYN0002) or SemanticError (SEM0100)
-  std::string message;    // "Query could not be parsed at 'x' on line [1,12]" / "'where' operator: …"
+  bool syntax = true;   // SyntaxError (SYN0002) or SemanticError (SEM0100)
+  std::string message;  // "Query could not be parsed at 'x' on line [1,12]" / "'where' operator: …"
   std::string token;
-  size_t pos = 0;         // 0-based offset in the query
+  size_t pos = 0;  // 0-based offset in the query
 };
 
 struct Outcome {

@@ -10,8 +10,8 @@
 #include <mutex>
 #include <set>
 
-#include <boost/json.hpp>
 #include <fmt/format.h>
+#include <boost/json.hpp>
 
 #include "sim/sim_server_query.h"
 
@@ -95,8 +95,9 @@ Result<Pipeline> parse_pipeline(std::string_view text) {
   }
   if (!RE2::Consume(&in, kClose)) return parse_error(text, rest());
   if (p.selector.empty()) {
-    return make_error(ErrorCode::kInvalidArgument, "parse error : queries require at least one regexp or equality "
-                                                   "matcher that does not have an empty-compatible value");
+    return make_error(ErrorCode::kInvalidArgument,
+                      "parse error : queries require at least one regexp or equality "
+                      "matcher that does not have an empty-compatible value");
   }
   while (!in.empty()) {
     if (RE2::Consume(&in, kLine, &op, &value)) {
@@ -137,7 +138,8 @@ Result<int64_t> parse_time(const std::optional<std::string>& text, int64_t fallb
   const double s = std::strtod(text->c_str(), &e);
   if (e && *e == '\0' && !text->empty()) return static_cast<int64_t>(s * 1e9);
   if (auto t = parse_rfc3339(*text); t.ok()) return to_unix_nanos(*t);
-  return make_error(ErrorCode::kInvalidArgument, fmt::format("invalid parameter: cannot parse \"{}\" to a valid timestamp", *text));
+  return make_error(ErrorCode::kInvalidArgument,
+                    fmt::format("invalid parameter: cannot parse \"{}\" to a valid timestamp", *text));
 }
 
 ScriptedResponse loki_text(int status, std::string body) {
@@ -159,8 +161,8 @@ struct LokiSim::Impl {
     std::lock_guard lock(mu);
     size_t added = 0;
     for (auto& e : entries) {
-      auto at = std::upper_bound(logs.begin(), logs.end(), e.time,
-                                 [](Timestamp t, const LogEntry& x) { return t < x.time; });
+      auto at =
+          std::upper_bound(logs.begin(), logs.end(), e.time, [](Timestamp t, const LogEntry& x) { return t < x.time; });
       bool duplicate = false;
       for (auto it = at; it != logs.begin() && std::prev(it)->time == e.time; --it) {
         const LogEntry& x = *std::prev(it);
@@ -203,7 +205,8 @@ struct LokiSim::Impl {
         int64_t ns = 0;
         const auto ts = a[0].as_string();
         auto [end, tec] = std::from_chars(ts.data(), ts.data() + ts.size(), ns);
-        if (tec != std::errc() || end != ts.data() + ts.size()) return loki_text(400, "invalid timestamp " + std::string(ts));
+        if (tec != std::errc() || end != ts.data() + ts.size())
+          return loki_text(400, "invalid timestamp " + std::string(ts));
         LogEntry e;
         e.time = from_unix_nanos(ns);
         e.message = std::string(a[1].as_string());
@@ -295,8 +298,9 @@ struct LokiSim::Impl {
       }
       if (step_ns <= 0) step_ns = std::max<int64_t>(1000000000, (*end - *start) / 250);
       if ((*end - *start) / step_ns > 11000) {
-        return loki_text(400, "exceeded maximum resolution of 11,000 points per timeseries. Try increasing the value "
-                              "of the step parameter");
+        return loki_text(400,
+                         "exceeded maximum resolution of 11,000 points per timeseries. Try increasing the value "
+                         "of the step parameter");
       }
       return volume(*p, by, range->count(), *start, *end, step_ns);
     }

@@ -6,8 +6,8 @@
 #include <algorithm>
 #include <map>
 
-#include <boost/json.hpp>
 #include <fmt/format.h>
+#include <boost/json.hpp>
 
 #include "sim/sim_server_query.h"
 
@@ -104,10 +104,10 @@ std::string tempo_trace_v1_json(const Trace& trace) {
   }
   json::array batches;
   for (auto& [service, spans] : by_service) {
-    batches.push_back(json::object{
-        {"resource", json::object{{"attributes", otlp_attributes({{"service.name", service}})}}},
-        {"scopeSpans", json::array{json::object{{"scope", json::object{{"name", "tinkr.scenario"}}},
-                                                {"spans", std::move(spans)}}}}});
+    batches.push_back(
+        json::object{{"resource", json::object{{"attributes", otlp_attributes({{"service.name", service}})}}},
+                     {"scopeSpans", json::array{json::object{{"scope", json::object{{"name", "tinkr.scenario"}}},
+                                                             {"spans", std::move(spans)}}}}});
   }
   return json::serialize(json::object{{"batches", std::move(batches)}});
 }
@@ -175,8 +175,8 @@ struct TempoSim::Impl {
       }
       out.push_back(std::move(o));
     }
-    return ScriptedResponse::json(
-        200, json::serialize(json::object{{"traces", std::move(out)}, {"metrics", json::object{{"totalBlocks", 1}}}}));
+    return ScriptedResponse::json(200, json::serialize(json::object{{"traces", std::move(out)},
+                                                                    {"metrics", json::object{{"totalBlocks", 1}}}}));
   }
 };
 

@@ -52,7 +52,8 @@ Awaitable session(tcp::socket socket, LoopbackHttpServer* server) {
     const size_t q = rec.target.find('?');
     rec.path = rec.target.substr(0, q);
     rec.query = q == std::string::npos ? "" : rec.target.substr(q + 1);
-    for (const auto& field : req) rec.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+    for (const auto& field : req)
+      rec.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
     rec.body = req.body();
     ScriptedResponse r = server->answer(rec);
     co_await sleep_for(r.delay);

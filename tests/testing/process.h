@@ -6,6 +6,7 @@
 // SIGKILL. Methods may be called from the test thread while the readers run.
 #pragma once
 
+#include <sys/types.h>
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
@@ -15,19 +16,18 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <sys/types.h>
 #include <thread>
 #include <vector>
 
 namespace tinkr::testing {
 
 struct ProcessOptions {
-  std::vector<std::string> args;                  // argv[1..]
-  std::map<std::string, std::string> env;         // set (override) in the child
-  std::vector<std::string> unset_env;             // removed from the child's environment
-  bool inherit_env = true;                        // start from this process's environment
+  std::vector<std::string> args;           // argv[1..]
+  std::map<std::string, std::string> env;  // set (override) in the child
+  std::vector<std::string> unset_env;      // removed from the child's environment
+  bool inherit_env = true;                 // start from this process's environment
   std::optional<std::filesystem::path> cwd;
-  std::optional<std::string> stdin_data;          // written to the child's stdin, then closed
+  std::optional<std::string> stdin_data;  // written to the child's stdin, then closed
 };
 
 class ChildProcess {

@@ -61,9 +61,10 @@ RealPrometheus::RealPrometheus(std::string_view openmetrics, std::chrono::millis
   const fs::path om = dir_.write_file("backfill.om", openmetrics);
   const fs::path tsdb = dir_ / "tsdb";
   fs::create_directories(tsdb);
-  auto promtool = ChildProcess::spawn(
-      find_program("promtool"), with_args({"tsdb", "create-blocks-from", "openmetrics", om.string(), tsdb.string()}),
-      &error_);
+  auto promtool =
+      ChildProcess::spawn(find_program("promtool"),
+                          with_args({"tsdb", "create-blocks-from", "openmetrics", om.string(), tsdb.string()}),
+                          &error_);
   if (!promtool) return;
   const auto code = promtool->wait(std::chrono::seconds(120));
   if (code != 0) {

@@ -128,7 +128,8 @@ class Collection {
 
   void patterns() {
     if (incident_errors_.empty()) return;
-    auto cmp = analysis::compare_windows(summarized_for_mining(baseline_errors_), summarized_for_mining(incident_errors_));
+    auto cmp =
+        analysis::compare_windows(summarized_for_mining(baseline_errors_), summarized_for_mining(incident_errors_));
     for (const auto& t : cmp.templates) {
       // Keep the new ones and those that at least doubled (and grew by 3+ lines).
       bool increased = t.current_count >= 2 * t.baseline_count && t.current_count >= t.baseline_count + 3;

@@ -35,8 +35,8 @@ struct CollectorOptions {
   size_t trace_detail_limit = 10;  // traces fetched in full when a search gave summaries
   size_t max_neighbours = 6;       // callers/callees whose error onset is checked
   size_t event_limit = 200;
-  Nanos bucket = std::chrono::minutes(1);  // log-volume resolution for onsets
-  Nanos budget = std::chrono::seconds(30); // total time for all fetches
+  Nanos bucket = std::chrono::minutes(1);   // log-volume resolution for onsets
+  Nanos budget = std::chrono::seconds(30);  // total time for all fetches
   std::function<Timestamp()> clock = [] { return now(); };
 };
 

@@ -96,8 +96,8 @@ js::value to_json(const PatternEvidence& p) {
 js::value to_json(const StackTraceEvidence& s) {
   js::array frames;
   for (const auto& f : s.frames) {
-    frames.push_back(js::object{{"function", f.function}, {"file", f.file}, {"line", f.line},
-                                {"application", f.application}});
+    frames.push_back(
+        js::object{{"function", f.function}, {"file", f.file}, {"line", f.line}, {"application", f.application}});
   }
   return js::object{{"signature", s.signature},
                     {"language", s.language},
@@ -125,9 +125,8 @@ js::value to_json(const ErrorClassEvidence& c) {
 }
 
 js::value to_json(const ChangeEvidence& c) {
-  return js::object{{"time", format_rfc3339(c.time)}, {"service", c.service},   {"kind", c.kind},
-                    {"version", c.version},            {"description", c.description},
-                    {"source", c.source},              {"line", c.line}};
+  return js::object{{"time", format_rfc3339(c.time)}, {"service", c.service}, {"kind", c.kind}, {"version", c.version},
+                    {"description", c.description},   {"source", c.source},   {"line", c.line}};
 }
 
 js::value to_json(const SpanHotspot& h) {

@@ -37,16 +37,16 @@ struct MetricEvidence {
   std::string unit;
   std::optional<double> baseline_median;  // median of the baseline window
   std::optional<double> incident_median;
-  std::optional<double> incident_peak;    // max in the incident window
+  std::optional<double> incident_peak;  // max in the incident window
   std::optional<Timestamp> peak_time;
-  std::optional<Timestamp> rise_time;     // first point of the incident window above baseline + 3σ (sustained)
+  std::optional<Timestamp> rise_time;  // first point of the incident window above baseline + 3σ (sustained)
   size_t points = 0;
 };
 
 // When errors began for one service (from log volume by level).
 struct ErrorOnset {
   std::string service;
-  std::string relation;  // "target", "caller" (calls the target), "callee" (called by the target)
+  std::string relation;            // "target", "caller" (calls the target), "callee" (called by the target)
   std::optional<Timestamp> onset;  // first sustained rise of error lines above the baseline
   double baseline_per_min = 0;     // median ERROR+CRITICAL lines per minute in the baseline window
   double peak_per_min = 0;         // max per minute in the incident window
@@ -83,7 +83,7 @@ struct StackTraceEvidence {
 struct ErrorClassEvidence {
   std::string error_class;  // "timeout", "dependency_down", "deploy_regression", …
   std::string subclass;
-  std::string underlying;   // for deploy_regression: the phrase class
+  std::string underlying;  // for deploy_regression: the phrase class
   double confidence = 0;
   std::string rule;
   std::string matched;
@@ -98,11 +98,11 @@ struct ErrorClassEvidence {
 struct ChangeEvidence {
   Timestamp time{};
   std::string service;
-  std::string kind;         // "deploy", "config", "rollback", …
-  std::string version;      // when known
+  std::string kind;     // "deploy", "config", "rollback", …
+  std::string version;  // when known
   std::string description;
-  std::string source;       // "events_store" or "log_marker"
-  std::string line;         // the marker line (log_marker only)
+  std::string source;  // "events_store" or "log_marker"
+  std::string line;    // the marker line (log_marker only)
 };
 
 // Spans of one (service, operation, downstream peer), over the sampled traces.
@@ -136,12 +136,12 @@ struct EvidenceBundle {
 
   std::vector<Anomaly> anomalies;
   std::vector<MetricEvidence> metrics;
-  std::vector<ErrorOnset> onsets;             // target first, then neighbours
-  std::vector<PatternEvidence> patterns;      // new first, then by increase
+  std::vector<ErrorOnset> onsets;         // target first, then neighbours
+  std::vector<PatternEvidence> patterns;  // new first, then by increase
   std::vector<StackTraceEvidence> stack_traces;
   std::vector<ErrorClassEvidence> error_classes;
-  std::vector<ChangeEvidence> changes;        // ascending time
-  std::vector<SpanHotspot> hotspots;          // errors descending, then slowest
+  std::vector<ChangeEvidence> changes;  // ascending time
+  std::vector<SpanHotspot> hotspots;    // errors descending, then slowest
   std::vector<ServiceEdge> edges;
   uint64_t baseline_error_lines = 0;  // error lines read (bounded by the fetch limit)
   uint64_t incident_error_lines = 0;

@@ -146,9 +146,8 @@ void find_first_failing(const EvidenceBundle& b, Analysis& a) {
     if (a.onset) a.first_failing_service = b.service;
     return;
   }
-  Timestamp earliest = std::min_element(all.begin(), all.end(), [](const O& x, const O& y) {
-                         return x.time < y.time;
-                       })->time;
+  Timestamp earliest =
+      std::min_element(all.begin(), all.end(), [](const O& x, const O& y) { return x.time < y.time; })->time;
   const O* best = nullptr;
   for (const auto& o : all) {
     if (o.time - earliest >= kTie) continue;
@@ -215,10 +214,11 @@ const SpanHotspot* slowest_dependency(const EvidenceBundle& b, const std::string
 }
 
 EvidenceLine hotspot_line(const SpanHotspot& h) {
-  std::string text = fmt::format("trace spans {} → {} \"{}\": {} of {} failed ({} start there), p95 {}, max {}",
-                                 h.service, h.peer.empty() ? "(local)" : h.peer, h.operation, h.errors, h.spans,
-                                 h.root_errors, format_duration(std::chrono::duration_cast<std::chrono::milliseconds>(h.p95_duration)),
-                                 format_duration(std::chrono::duration_cast<std::chrono::milliseconds>(h.max_duration)));
+  std::string text =
+      fmt::format("trace spans {} → {} \"{}\": {} of {} failed ({} start there), p95 {}, max {}", h.service,
+                  h.peer.empty() ? "(local)" : h.peer, h.operation, h.errors, h.spans, h.root_errors,
+                  format_duration(std::chrono::duration_cast<std::chrono::milliseconds>(h.p95_duration)),
+                  format_duration(std::chrono::duration_cast<std::chrono::milliseconds>(h.max_duration)));
   if (!h.example_trace_id.empty()) text += "; e.g. trace " + h.example_trace_id;
   if (!h.example_status.empty()) text += ": " + shorten(h.example_status, 120);
   return {h.first_error, text};
@@ -265,10 +265,9 @@ Hypothesis class_hypothesis(const EvidenceBundle& b, const Analysis& a, const Cl
 
   std::string what = c.name;
   std::replace(what.begin(), what.end(), '_', ' ');
-  h.title = h.component.empty()
-                ? fmt::format("{} in {} ({} of {} error lines)", what, h.service, c.count, total)
-                : fmt::format("{} calling {} from {} ({} of {} error lines)", what, h.component, h.service, c.count,
-                              total);
+  h.title = h.component.empty() ? fmt::format("{} in {} ({} of {} error lines)", what, h.service, c.count, total)
+                                : fmt::format("{} calling {} from {} ({} of {} error lines)", what, h.component,
+                                              h.service, c.count, total);
   std::string rule = c.rule.empty() ? "" : fmt::format(", rule {} matched \"{}\"", c.rule, shorten(c.matched, 80));
   h.evidence.push_back({c.first_seen, fmt::format("{} error lines classified {}{}; first at {}", c.count, c.name, rule,
                                                   c.first_seen ? ts(*c.first_seen) : "an unknown time")});
@@ -276,7 +275,9 @@ Hypothesis class_hypothesis(const EvidenceBundle& b, const Analysis& a, const Cl
   if (dep) h.evidence.push_back(hotspot_line(*dep));
   if (const auto* s = matching_stack(b, c)) {
     std::string where;
-    if (!s->frames.empty()) where = fmt::format(" raised in {} ({}:{})", s->frames.front().function, s->frames.front().file, s->frames.front().line);
+    if (!s->frames.empty())
+      where = fmt::format(" raised in {} ({}:{})", s->frames.front().function, s->frames.front().file,
+                          s->frames.front().line);
     h.evidence.push_back({s->first_seen, fmt::format("stack trace ×{}: {}: {}{}", s->count, s->exception_type,
                                                      shorten(s->message, 120), where)});
   }
@@ -361,9 +362,9 @@ Hypothesis deploy_hypothesis(const EvidenceBundle& b, const Analysis& a, const C
     mech_text = h.component.empty() ? "; it introduced " + m + " errors"
                                     : "; it introduced " + m + " errors calling " + h.component;
   }
-  h.title = fmt::format("{} of {}{} at {}, {} {} the errors began{}", c.kind == "deploy" ? "Deploy" : "Change (" + c.kind + ")",
-                        h.service, version, ts(c.time), span_text(lead), lead >= Nanos(0) ? "before" : "after",
-                        mech_text);
+  h.title = fmt::format("{} of {}{} at {}, {} {} the errors began{}",
+                        c.kind == "deploy" ? "Deploy" : "Change (" + c.kind + ")", h.service, version, ts(c.time),
+                        span_text(lead), lead >= Nanos(0) ? "before" : "after", mech_text);
 
   if (c.source == "events_store") {
     h.evidence.push_back({c.time, fmt::format("{} {}{} recorded in the events store{}", c.kind, h.service, version,
@@ -374,13 +375,14 @@ Hypothesis deploy_hypothesis(const EvidenceBundle& b, const Analysis& a, const C
                                            span_text(lead), c.kind)});
   for (size_t i = 0; i < after.size() && i < 2; ++i) {
     const auto* p = after[i];
-    h.evidence.push_back({p->first_seen, fmt::format("new error pattern (0 before, {} after), first at {}: {}",
-                                                     p->incident_count, p->first_seen ? ts(*p->first_seen) : "?",
-                                                     shorten(p->text, 160))});
+    h.evidence.push_back(
+        {p->first_seen, fmt::format("new error pattern (0 before, {} after), first at {}: {}", p->incident_count,
+                                    p->first_seen ? ts(*p->first_seen) : "?", shorten(p->text, 160))});
   }
   if (tied) {
-    h.evidence.push_back({tied->deploy_time, fmt::format("classifier: {} error lines are deploy_regression (underlying {})",
-                                                         tied->count, tied->underlying.empty() ? "unknown" : tied->underlying)});
+    h.evidence.push_back(
+        {tied->deploy_time, fmt::format("classifier: {} error lines are deploy_regression (underlying {})", tied->count,
+                                        tied->underlying.empty() ? "unknown" : tied->underlying)});
   }
   if (mech) {
     for (const auto& e : mech->evidence) {
@@ -411,18 +413,18 @@ Hypothesis upstream_hypothesis(const EvidenceBundle& b, const Analysis& a) {
   }
   h.score = clamp01(0.45 + (lead >= kTie ? 0.25 : 0.1) + (edge_errors > 0 ? 0.2 : 0));
   h.classification = rel == "callee" ? "dependency_down" : "unknown";
-  h.title = fmt::format("errors began in {} ({} of {}) {} before {}", h.service, rel == "callee" ? "a dependency" : "a caller",
-                        b.service, span_text(lead), b.service);
+  h.title = fmt::format("errors began in {} ({} of {}) {} before {}", h.service,
+                        rel == "callee" ? "a dependency" : "a caller", b.service, span_text(lead), b.service);
   if (other && other->onset) {
-    h.evidence.push_back({other->onset, fmt::format("{}: first error rise at {} ({} per minute before, peak {})",
-                                                    h.service, ts(*other->onset), fmt_num(other->baseline_per_min),
-                                                    fmt_num(other->peak_per_min))});
+    h.evidence.push_back(
+        {other->onset, fmt::format("{}: first error rise at {} ({} per minute before, peak {})", h.service,
+                                   ts(*other->onset), fmt_num(other->baseline_per_min), fmt_num(other->peak_per_min))});
   }
   if (a.onset) h.evidence.push_back({a.onset, fmt::format("{}: errors began at {}", b.service, ts(*a.onset))});
   for (const auto& e : b.edges) {
     if ((e.caller == b.service && e.callee == h.service) || (e.callee == b.service && e.caller == h.service)) {
-      h.evidence.push_back({std::nullopt, fmt::format("traces: {} → {}: {} calls, {} failed", e.caller, e.callee,
-                                                      e.calls, e.errors)});
+      h.evidence.push_back(
+          {std::nullopt, fmt::format("traces: {} → {}: {} calls, {} failed", e.caller, e.callee, e.calls, e.errors)});
     }
   }
   return h;
@@ -443,8 +445,8 @@ void score_confidence(const EvidenceBundle& b, Analysis& a) {
       bool linked = top->kind == "deploy_regression" && second.classification == top->mechanism;
       if (!linked && second.score > top->score - 0.1) {
         s -= 0.15;
-        a.confidence_reasons.push_back(fmt::format("another explanation fits nearly as well ({:.2f}): {}",
-                                                   second.score, second.title));
+        a.confidence_reasons.push_back(
+            fmt::format("another explanation fits nearly as well ({:.2f}): {}", second.score, second.title));
       } else if (linked) {
         a.confidence_reasons.push_back("the next explanation is the mechanism of the first, not a rival: " +
                                        second.title);
@@ -474,8 +476,8 @@ void score_confidence(const EvidenceBundle& b, Analysis& a) {
   if (!missing.empty()) {
     std::string list;
     for (const auto& m : missing) list += (list.empty() ? "" : ", ") + m;
-    a.confidence_reasons.push_back(fmt::format("{} evidence source{} missing: {}", missing.size(),
-                                               missing.size() == 1 ? " is" : "s are", list));
+    a.confidence_reasons.push_back(
+        fmt::format("{} evidence source{} missing: {}", missing.size(), missing.size() == 1 ? " is" : "s are", list));
   }
   a.confidence_score = clamp01(a.confidence_score - std::min(gap_penalty, 0.35));
   a.confidence = a.confidence_score >= 0.75  ? ConfidenceLevel::kHigh
@@ -526,14 +528,13 @@ Analysis reason(const EvidenceBundle& b) {
     h.title = "errors rose in " + b.service + " but no error class, change or failing dependency explains them";
     if (a.onset) h.evidence.push_back({a.onset, "errors began at " + ts(*a.onset) + " (" + a.onset_source + ")"});
     for (size_t i = 0; i < b.patterns.size() && i < 2; ++i) {
-      h.evidence.push_back({b.patterns[i].first_seen, fmt::format("error pattern ({} before, {} after): {}",
-                                                                 b.patterns[i].baseline_count,
-                                                                 b.patterns[i].incident_count,
-                                                                 shorten(b.patterns[i].text, 160))});
+      h.evidence.push_back({b.patterns[i].first_seen,
+                            fmt::format("error pattern ({} before, {} after): {}", b.patterns[i].baseline_count,
+                                        b.patterns[i].incident_count, shorten(b.patterns[i].text, 160))});
     }
     for (size_t i = 0; i < b.anomalies.size() && i < 2; ++i) {
-      h.evidence.push_back({b.anomalies[i].start, b.anomalies[i].kind + " " + b.anomalies[i].metric + ": " +
-                                                      b.anomalies[i].reason});
+      h.evidence.push_back(
+          {b.anomalies[i].start, b.anomalies[i].kind + " " + b.anomalies[i].metric + ": " + b.anomalies[i].reason});
     }
     all.push_back(std::move(h));
   }

@@ -32,15 +32,15 @@ struct EvidenceLine {
 };
 
 struct Hypothesis {
-  std::string kind;            // "deploy_regression", "timeout", "dependency_down", "resource_exhaustion",
-                               // "config_error", "logic_bug", "upstream_fault", "unknown"
-  std::string classification;  // the error class the report states (analysis/error_class.h names)
-  std::string service;         // where the fault is
-  std::string component;       // the dependency involved ("fraud-check"), when known
-  std::string version;         // deploy_regression: the version deployed, when known
-  std::string mechanism;       // deploy_regression: the error class it introduced ("timeout")
-  std::string title;           // one line, with the numbers
-  double score = 0;            // in [0, 1]
+  std::string kind;               // "deploy_regression", "timeout", "dependency_down", "resource_exhaustion",
+                                  // "config_error", "logic_bug", "upstream_fault", "unknown"
+  std::string classification;     // the error class the report states (analysis/error_class.h names)
+  std::string service;            // where the fault is
+  std::string component;          // the dependency involved ("fraud-check"), when known
+  std::string version;            // deploy_regression: the version deployed, when known
+  std::string mechanism;          // deploy_regression: the error class it introduced ("timeout")
+  std::string title;              // one line, with the numbers
+  double score = 0;               // in [0, 1]
   std::optional<Timestamp> time;  // when it happened (the deploy, the first error of the class)
   std::vector<EvidenceLine> evidence;
 };
@@ -51,9 +51,9 @@ std::string_view confidence_name(ConfidenceLevel c);  // "low", "medium", "high"
 struct Analysis {
   std::vector<Hypothesis> hypotheses;  // best first
   std::optional<Timestamp> onset;
-  std::string onset_source;            // what dated it: "error log volume", "new error pattern", …
-  std::string first_failing_service;   // empty when no onset was found for any service
-  bool errors_rose = false;            // any sign of an incident at all
+  std::string onset_source;           // what dated it: "error log volume", "new error pattern", …
+  std::string first_failing_service;  // empty when no onset was found for any service
+  bool errors_rose = false;           // any sign of an incident at all
   ConfidenceLevel confidence = ConfidenceLevel::kLow;
   double confidence_score = 0;
   std::vector<std::string> confidence_reasons;  // why, in words (gaps, margin, thin evidence)

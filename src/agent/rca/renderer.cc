@@ -69,16 +69,17 @@ Section render_summary(const EvidenceBundle& b, const Analysis& a) {
   std::string s = fmt::format("Service {}, window {}.\n", b.service, window_text(b.incident));
   const Hypothesis* top = a.top();
   if (!a.errors_rose && !top) {
-    s += fmt::format("No sign of an incident: {} error lines in this window against {} in the baseline window "
-                     "before it, no anomaly, no new error pattern.\n",
-                     b.incident_error_lines, b.baseline_error_lines);
+    s += fmt::format(
+        "No sign of an incident: {} error lines in this window against {} in the baseline window "
+        "before it, no anomaly, no new error pattern.\n",
+        b.incident_error_lines, b.baseline_error_lines);
   } else {
     if (a.onset) {
       s += fmt::format("Errors began at {} (dated by {})", ts(*a.onset), a.onset_source);
       if (!a.first_failing_service.empty()) {
-        s += a.first_failing_service == b.service ? fmt::format("; {} failed first among the services it talks to",
-                                                                b.service)
-                                                  : fmt::format("; {} failed first", a.first_failing_service);
+        s += a.first_failing_service == b.service
+                 ? fmt::format("; {} failed first among the services it talks to", b.service)
+                 : fmt::format("; {} failed first", a.first_failing_service);
       }
       s += ".\n";
     }
@@ -150,9 +151,10 @@ Section render_root_cause(const EvidenceBundle& b, const Analysis& a) {
   const Hypothesis* top = a.top();
   if (!top) {
     s += "Classification: unknown\n";
-    s += a.errors_rose ? "Errors rose, but the evidence does not point to a cause: no error class, no change near the "
-                         "onset, no failing dependency in the traces.\n"
-                       : "Nothing to explain: the window shows no rise in errors, no anomaly and no new error pattern.\n";
+    s += a.errors_rose
+             ? "Errors rose, but the evidence does not point to a cause: no error class, no change near the "
+               "onset, no failing dependency in the traces.\n"
+             : "Nothing to explain: the window shows no rise in errors, no anomaly and no new error pattern.\n";
     if (!b.gaps.empty()) s += "Missing evidence that could change this:\n" + gap_list(b);
     return {"Root Cause", s};
   }
@@ -228,23 +230,28 @@ Section render_actions(const EvidenceBundle& b, const Analysis& a) {
   auto dependency_actions = [&](const std::string& cls, const std::string& comp, const std::string& svc) {
     if (cls == "timeout" || cls == "dependency_down") {
       std::string dep = comp.empty() ? "the failing dependency" : comp;
-      acts.push_back(fmt::format("Check the health of {} (its own errors and latency, its status page) — {} is "
-                                 "failing its calls to it",
-                                 dep, svc));
-      acts.push_back(fmt::format("Bound calls from {} to {}: a deadline below the caller's own, retries with "
-                                 "backoff and a circuit breaker, or a fallback when it does not answer",
-                                 svc, dep));
+      acts.push_back(
+          fmt::format("Check the health of {} (its own errors and latency, its status page) — {} is "
+                      "failing its calls to it",
+                      dep, svc));
+      acts.push_back(
+          fmt::format("Bound calls from {} to {}: a deadline below the caller's own, retries with "
+                      "backoff and a circuit breaker, or a fallback when it does not answer",
+                      svc, dep));
     } else if (cls == "resource_exhaustion") {
-      acts.push_back(fmt::format("Find the exhausted resource in {} (pool, memory, disk, rate limit) and raise the "
-                                 "limit or shed load; check for leaks that began at the onset",
-                                 svc));
+      acts.push_back(
+          fmt::format("Find the exhausted resource in {} (pool, memory, disk, rate limit) and raise the "
+                      "limit or shed load; check for leaks that began at the onset",
+                      svc));
     } else if (cls == "config_error") {
-      acts.push_back(fmt::format("Compare {}'s configuration and secrets with the last good state and restore the "
-                                 "changed value",
-                                 svc));
+      acts.push_back(
+          fmt::format("Compare {}'s configuration and secrets with the last good state and restore the "
+                      "changed value",
+                      svc));
     } else if (cls == "logic_bug") {
-      acts.push_back("Fix the code at the innermost application frame of the top stack trace (see Relevant Code) "
-                     "and add a test that reproduces it");
+      acts.push_back(
+          "Fix the code at the innermost application frame of the top stack trace (see Relevant Code) "
+          "and add a test that reproduces it");
     }
   };
   if (top) {
@@ -266,14 +273,15 @@ Section render_actions(const EvidenceBundle& b, const Analysis& a) {
       }
     }
   } else {
-    acts.push_back(fmt::format("Nothing points to a cause yet; widen the window: `tinkr rca {} --since {}`", b.service,
-                               format_duration(std::chrono::duration_cast<std::chrono::minutes>(b.incident.length() * 3))));
+    acts.push_back(
+        fmt::format("Nothing points to a cause yet; widen the window: `tinkr rca {} --since {}`", b.service,
+                    format_duration(std::chrono::duration_cast<std::chrono::minutes>(b.incident.length() * 3))));
   }
-  acts.push_back(fmt::format("Compare before and after: `tinkr diff {} --baseline {} --compare {}`", b.service, since,
-                             since));
+  acts.push_back(
+      fmt::format("Compare before and after: `tinkr diff {} --baseline {} --compare {}`", b.service, since, since));
   if (!b.patterns.empty()) {
-    acts.push_back(fmt::format("Read the new error lines: `tinkr logs {} --since {} --query 'level:ERROR'`", b.service,
-                               since));
+    acts.push_back(
+        fmt::format("Read the new error lines: `tinkr logs {} --since {} --query 'level:ERROR'`", b.service, since));
   }
   for (const auto& h : b.hotspots) {
     if (h.errors > 0 && !h.example_trace_id.empty()) {
@@ -282,8 +290,9 @@ Section render_actions(const EvidenceBundle& b, const Analysis& a) {
     }
   }
   if (b.changes.empty() && b.has_gap("events store")) {
-    acts.push_back("Record deploys with POST /api/v1/events (or `tinkr deploy`) so that the next report can "
-                   "correlate them");
+    acts.push_back(
+        "Record deploys with POST /api/v1/events (or `tinkr deploy`) so that the next report can "
+        "correlate them");
   }
   std::string s;
   for (size_t i = 0; i < acts.size(); ++i) s += fmt::format("{}. {}\n", i + 1, acts[i]);
@@ -295,10 +304,10 @@ Section render_confidence(const EvidenceBundle& b, const Analysis& a) {
   level[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(level[0])));
   std::string s = fmt::format("{} ({:.2f})\n", level, a.confidence_score);
   for (const auto& r : a.confidence_reasons) s += "- " + r + "\n";
-  s += fmt::format("Evidence read: {} + {} error lines (baseline, incident), {} traces, {} change records, {} "
-                   "anomalies.\n",
-                   b.baseline_error_lines, b.incident_error_lines, b.traces_sampled, b.changes.size(),
-                   b.anomalies.size());
+  s += fmt::format(
+      "Evidence read: {} + {} error lines (baseline, incident), {} traces, {} change records, {} "
+      "anomalies.\n",
+      b.baseline_error_lines, b.incident_error_lines, b.traces_sampled, b.changes.size(), b.anomalies.size());
   if (!b.gaps.empty()) s += "Gaps:\n" + gap_list(b);
   return {"Confidence", s};
 }

@@ -24,7 +24,7 @@ struct Section {
   std::string content;
 };
 
-inline constexpr const char* kSectionTitles[] = {"Summary",     "Anomalies",           "Root Cause",
+inline constexpr const char* kSectionTitles[] = {"Summary",       "Anomalies",           "Root Cause",
                                                  "Relevant Code", "Recommended Actions", "Confidence"};
 
 Section render_summary(const EvidenceBundle& b, const Analysis& a);

@@ -39,8 +39,7 @@ class FileMiner {
       }
     }
     size_t cluster = miner_.add(message, level);
-    if (options_.keep_assignments)
-      result_.lines.push_back({line_number_, static_cast<uint32_t>(cluster), matched});
+    if (options_.keep_assignments) result_.lines.push_back({line_number_, static_cast<uint32_t>(cluster), matched});
   }
 
   MineFileResult finish() {

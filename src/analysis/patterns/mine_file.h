@@ -24,7 +24,7 @@ namespace tinkr::analysis {
 
 struct MineFileOptions {
   MinerOptions miner;
-  bool keep_assignments = true;     // fill MineFileResult::lines (for -o jsonlines)
+  bool keep_assignments = true;  // fill MineFileResult::lines (for -o jsonlines)
   size_t max_unmatched_reported = 20;
 };
 
@@ -35,10 +35,10 @@ struct LineAssignment {
 };
 
 struct MineFileResult {
-  std::vector<LogTemplate> templates;  // by count descending, then text
-  std::vector<LineAssignment> lines;   // one per non-empty input line, in order (if kept)
-  uint64_t total_lines = 0;            // non-empty lines read
-  uint64_t unmatched_lines = 0;        // lines that did not match the log format
+  std::vector<LogTemplate> templates;            // by count descending, then text
+  std::vector<LineAssignment> lines;             // one per non-empty input line, in order (if kept)
+  uint64_t total_lines = 0;                      // non-empty lines read
+  uint64_t unmatched_lines = 0;                  // lines that did not match the log format
   std::vector<uint64_t> unmatched_line_numbers;  // the first max_unmatched_reported of them
 };
 

@@ -34,12 +34,12 @@
 namespace tinkr::analysis {
 
 struct MinerOptions {
-  int depth = 4;                      // tree depth counting the root and the length layer (>= 3)
+  int depth = 4;  // tree depth counting the root and the length layer (>= 3)
   // In [0, 1]. Higher than Drain's usual 0.5 because masking already turns the
   // variables into wildcards, which count as equal (Loghub-2k best: 0.85).
   double similarity_threshold = 0.85;
-  int max_children = 100;             // per inner node before overflow goes to "<*>"
-  size_t max_examples = 3;            // distinct example messages kept per template
+  int max_children = 100;   // per inner node before overflow goes to "<*>"
+  size_t max_examples = 3;  // distinct example messages kept per template
 };
 
 // Number of Level values (Level::kUnknown .. Level::kCritical).
@@ -71,8 +71,7 @@ class TemplateMiner {
 
   // Learns one message; returns the index of the cluster it joined. Indexes
   // are dense (0, 1, 2, … in order of creation) and never change.
-  size_t add(std::string_view message, Level level = Level::kUnknown,
-             std::optional<Timestamp> time = std::nullopt);
+  size_t add(std::string_view message, Level level = Level::kUnknown, std::optional<Timestamp> time = std::nullopt);
   // Learns one entry (its message, level and time).
   size_t add(const LogEntry& entry);
 

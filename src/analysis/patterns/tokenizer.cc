@@ -19,7 +19,9 @@
 namespace tinkr::analysis {
 namespace {
 
-inline bool is_space(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; }
+inline bool is_space(unsigned char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
 inline bool is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
 inline bool is_alpha(unsigned char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
 inline bool is_word(unsigned char c) { return is_digit(c) || is_alpha(c) || c >= 0x80; }
@@ -33,8 +35,8 @@ inline bool is_leading_wrap(unsigned char c) {
   return c == '(' || c == '[' || c == '{' || c == '"' || c == '\'' || c == '<' || c == '`';
 }
 inline bool is_trailing_wrap(unsigned char c) {
-  return c == ')' || c == ']' || c == '}' || c == '"' || c == '\'' || c == ',' || c == ';' || c == ':' ||
-         c == '.' || c == '>' || c == '`';
+  return c == ')' || c == ']' || c == '}' || c == '"' || c == '\'' || c == ',' || c == ';' || c == ':' || c == '.' ||
+         c == '>' || c == '`';
 }
 
 // True for "scheme://…", "/a/b…", "C:\…" and "\\host\…".
@@ -114,8 +116,9 @@ void mask_compounds(std::string_view token, std::string& out) {
              is_digit(static_cast<unsigned char>(token[begin + 1]))))
       ++begin;
     // Keep joiners that end the compound ("12," "5." "x:"), they are punctuation.
-    while (end > begin && (is_trailing_punct(static_cast<unsigned char>(token[end - 1])) ||
-                           (token[end - 1] == ')' && token.substr(begin, end - begin).find('(') == std::string_view::npos)))
+    while (end > begin &&
+           (is_trailing_punct(static_cast<unsigned char>(token[end - 1])) ||
+            (token[end - 1] == ')' && token.substr(begin, end - begin).find('(') == std::string_view::npos)))
       --end;
     out.append(token.substr(start, begin - start));
     out.append(kWildcard);

@@ -194,8 +194,8 @@ class AzureBackend final : public ObservabilityBackend {
       kql += " | where Success == false or DurationMs > " + kql_number(options_.slow_request_ms);
     }
     for (const auto& [key, value] : q.tags) {
-      kql += " | where tostring(Properties[" + query::escape::kql_string(key) + "]) == " +
-             query::escape::kql_string(value);
+      kql += " | where tostring(Properties[" + query::escape::kql_string(key) +
+             "]) == " + query::escape::kql_string(value);
     }
     kql += " | project OperationId, Name, DurationMs, Success, ResultCode, TimeGenerated | order by DurationMs desc";
     kql += " | take " + std::to_string(limit);
@@ -221,9 +221,10 @@ class AzureBackend final : public ObservabilityBackend {
   Result<Trace> get_trace(std::string_view trace_id) override {
     TINKR_ASSIGN_OR_RETURN(std::string id, check_operation_id(trace_id));
     // No request timespan: the query bounds itself relative to the service's clock.
-    TINKR_ASSIGN_OR_RETURN(auto traces, fetch_operations({id}, "where TimeGenerated >= ago(" +
-                                                                   kql_timespan(options_.trace_lookback) + ")",
-                                                         TimeRange{}));
+    TINKR_ASSIGN_OR_RETURN(auto traces,
+                           fetch_operations({id},
+                                            "where TimeGenerated >= ago(" + kql_timespan(options_.trace_lookback) + ")",
+                                            TimeRange{}));
     if (traces.empty()) {
       return make_error(ErrorCode::kNotFound,
                         fmt::format("trace {} not found in Application Insights (AppRequests and AppDependencies of "
@@ -245,7 +246,8 @@ class AzureBackend final : public ObservabilityBackend {
       if (const auto* t = result.primary()) {
         for (const auto& row : t->rows) {
           std::string s = LaRow(*t, row).text(column);
-          if (column == "_ResourceId" || column == "Name") s = s.substr(s.rfind('/') == std::string::npos ? 0 : s.rfind('/') + 1);
+          if (column == "_ResourceId" || column == "Name")
+            s = s.substr(s.rfind('/') == std::string::npos ? 0 : s.rfind('/') + 1);
           if (!s.empty()) services.insert(std::move(s));
         }
       }
@@ -314,14 +316,14 @@ class AzureBackend final : public ObservabilityBackend {
     for (size_t i = 0; i < ids.size(); ++i) in += (i ? ", " : "") + query::escape::kql_string(ids[i]);
     in += ")";
     std::vector<Span> spans;
-    const std::string requests = fmt::format("AppRequests | {} | where OperationId in {} | project {}", time_filter,
-                                             in, azure::kRequestColumns);
+    const std::string requests =
+        fmt::format("AppRequests | {} | where OperationId in {} | project {}", time_filter, in, azure::kRequestColumns);
     TINKR_ASSIGN_OR_RETURN(LaResult req, logs_.query(requests, timespan, "trace lookup (requests)"));
     if (const auto* t = req.primary()) {
       for (const auto& r : t->rows) spans.push_back(azure::span_from_request(LaRow(*t, r)));
     }
-    const std::string deps = fmt::format("AppDependencies | {} | where OperationId in {} | project {}", time_filter,
-                                         in, azure::kDependencyColumns);
+    const std::string deps = fmt::format("AppDependencies | {} | where OperationId in {} | project {}", time_filter, in,
+                                         azure::kDependencyColumns);
     TINKR_ASSIGN_OR_RETURN(LaResult dep, logs_.query(deps, timespan, "trace lookup (dependencies)"));
     if (const auto* t = dep.primary()) {
       for (const auto& r : t->rows) spans.push_back(azure::span_from_dependency(LaRow(*t, r)));
@@ -341,11 +343,11 @@ class AzureBackend final : public ObservabilityBackend {
 Result<std::unique_ptr<ObservabilityBackend>> make_azure_backend(azure::AzureOptions options,
                                                                  azure::AzureConnection connection) {
   if (!connection.credential) {
-    return make_error(ErrorCode::kConfig, fmt::format("profile '{}' (backend azure): no Azure credential",
-                                                      options.profile_name));
+    return make_error(ErrorCode::kConfig,
+                      fmt::format("profile '{}' (backend azure): no Azure credential", options.profile_name));
   }
-  return std::unique_ptr<ObservabilityBackend>(std::make_unique<AzureBackend>(std::move(options),
-                                                                               std::move(connection)));
+  return std::unique_ptr<ObservabilityBackend>(
+      std::make_unique<AzureBackend>(std::move(options), std::move(connection)));
 }
 
 Result<std::unique_ptr<ObservabilityBackend>> make_azure_backend(const config::Profile& profile,

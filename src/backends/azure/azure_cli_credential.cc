@@ -4,9 +4,9 @@
 #include <iomanip>
 #include <sstream>
 
-#include <boost/json.hpp>
 #include <fmt/format.h>
 #include <re2/re2.h>
+#include <boost/json.hpp>
 
 #include "backends/azure/managed_identity_credential.h"
 #include "backends/azure/subprocess.h"
@@ -91,9 +91,11 @@ TokenOutcome AzureCliCredential::request_token(std::string_view scope) {
   run.env = options_.extra_env;
   run.env["AZURE_CORE_NO_COLOR"] = "true";
   run.env["PATH"] = path_;
-  auto result = run_subprocess(
-      {az->string(), "account", "get-access-token", "--output", "json", "--resource", scope_to_resource(scope)}, run);
-  if (!result) return TokenOutcome::not_available(fmt::format("cannot run {}: {}", az->string(), result.error().message));
+  auto result = run_subprocess({az->string(), "account", "get-access-token", "--output", "json", "--resource",
+                                scope_to_resource(scope)},
+                               run);
+  if (!result)
+    return TokenOutcome::not_available(fmt::format("cannot run {}: {}", az->string(), result.error().message));
   if (result->timed_out) {
     return TokenOutcome::not_available(fmt::format(
         "'az account get-access-token' did not finish within {} s; check that 'az' works in a terminal, then {}",
@@ -108,10 +110,9 @@ TokenOutcome AzureCliCredential::request_token(std::string_view scope) {
         err.find("AADSTS") == std::string::npos) {
       return TokenOutcome::not_available(fmt::format("not signed in to the Azure CLI; {}", kLoginHint));
     }
-    return TokenOutcome::not_available(fmt::format("'az account get-access-token' failed (exit {}): {}; {}",
-                                                   result->exit_code,
-                                                   err.empty() ? std::string("no error output") : first_line(err),
-                                                   kLoginHint));
+    return TokenOutcome::not_available(
+        fmt::format("'az account get-access-token' failed (exit {}): {}; {}", result->exit_code,
+                    err.empty() ? std::string("no error output") : first_line(err), kLoginHint));
   }
   auto parsed = parse_az_output(result->out);
   if (!parsed) {

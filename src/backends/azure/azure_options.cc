@@ -31,8 +31,9 @@ Result<Nanos> positive_duration(const config::Profile& p, std::string_view key, 
   if (text.empty()) return fallback;
   auto d = parse_duration(text);
   if (!d.ok() || d->count() <= 0) {
-    return make_error(ErrorCode::kConfig, fmt::format("profile '{}': {} must be a duration like 30s, 2m or 7d (got \"{}\")",
-                                                      p.name, key, text));
+    return make_error(ErrorCode::kConfig,
+                      fmt::format("profile '{}': {} must be a duration like 30s, 2m or 7d (got \"{}\")", p.name, key,
+                                  text));
   }
   return *d;
 }
@@ -101,8 +102,7 @@ Result<AzureOptions> load_options(const config::Profile& profile, const config::
     o.slow_request_ms = v;
   }
   TINKR_ASSIGN_OR_RETURN(o.trace_lookback, positive_duration(profile, "trace_lookback", o.trace_lookback));
-  TINKR_ASSIGN_OR_RETURN(o.allow_partial_results,
-                         boolean(profile, "allow_partial_results", o.allow_partial_results));
+  TINKR_ASSIGN_OR_RETURN(o.allow_partial_results, boolean(profile, "allow_partial_results", o.allow_partial_results));
   TINKR_ASSIGN_OR_RETURN(o.timeout, positive_duration(profile, "timeout", o.timeout));
   TINKR_ASSIGN_OR_RETURN(o.max_response_bytes, positive_int(profile, "max_response_bytes", o.max_response_bytes));
   TINKR_ASSIGN_OR_RETURN(size_t attempts, positive_int(profile, "max_attempts", static_cast<size_t>(o.max_attempts)));

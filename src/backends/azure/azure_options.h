@@ -28,8 +28,8 @@ struct AzureOptions {
   std::string workspace_id;     // the workspace's customer ID (a GUID), not its ARM resource ID
   std::string subscription_id;  // for Azure Monitor Metrics (resource IDs)
   std::string resource_group;
-  std::string client_id;        // user-assigned managed identity, read by the credential chain
-  std::string resource_type;    // the default log table when a query names none ("" = AppTraces)
+  std::string client_id;      // user-assigned managed identity, read by the credential chain
+  std::string resource_type;  // the default log table when a query names none ("" = AppTraces)
   // [profiles.x.services.<name>]: per-service settings (resource_type,
   // resource_id, resource_name, resource_group, server) that locate the Azure
   // resource a service's metrics come from (resource_uri.h).

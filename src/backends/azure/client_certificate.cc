@@ -12,8 +12,8 @@
 #include <fstream>
 #include <sstream>
 
-#include <boost/json.hpp>
 #include <fmt/format.h>
+#include <boost/json.hpp>
 
 namespace tinkr::azure {
 
@@ -54,9 +54,9 @@ std::string random_uuid() {
   RAND_bytes(b, sizeof b);
   b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);
   b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);
-  return fmt::format("{:02x}{:02x}{:02x}{:02x}-{:02x}{:02x}-{:02x}{:02x}-{:02x}{:02x}-{:02x}{:02x}{:02x}{:02x}{:02x}{:02x}",
-                     b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
-                     b[15]);
+  return fmt::format(
+      "{:02x}{:02x}{:02x}{:02x}-{:02x}{:02x}-{:02x}{:02x}-{:02x}{:02x}-{:02x}{:02x}{:02x}{:02x}{:02x}{:02x}", b[0],
+      b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
 }
 
 Error config_error(const std::filesystem::path& file, std::string_view what) {
@@ -112,7 +112,8 @@ Result<std::shared_ptr<ClientCertificate>> ClientCertificate::load(const std::fi
     const int ok = PKCS12_parse(p12, pw.c_str(), &cert->key_->pkey, &c, nullptr);
     PKCS12_free(p12);
     x509.reset(c);
-    if (ok != 1 || !cert->key_->pkey || !x509) return config_error(file, "cannot open the PKCS#12 file (wrong password?)");
+    if (ok != 1 || !cert->key_->pkey || !x509)
+      return config_error(file, "cannot open the PKCS#12 file (wrong password?)");
   }
   if (EVP_PKEY_get_base_id(cert->key_->pkey) != EVP_PKEY_RSA) {
     return config_error(file, "the key is not RSA (Microsoft Entra ID accepts RSA certificates)");
@@ -140,8 +141,8 @@ Result<std::string> ClientCertificate::assertion(std::string_view client_id, std
   bool ok = ctx && EVP_DigestSignInit(ctx.get(), &pctx, EVP_sha256(), nullptr, key_->pkey) == 1 &&
             EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) == 1 &&
             EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) == 1 &&
-            EVP_DigestSign(ctx.get(), nullptr, &len,
-                           reinterpret_cast<const unsigned char*>(signing_input.data()), signing_input.size()) == 1;
+            EVP_DigestSign(ctx.get(), nullptr, &len, reinterpret_cast<const unsigned char*>(signing_input.data()),
+                           signing_input.size()) == 1;
   if (ok) {
     sig.resize(len);
     ok = EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(sig.data()), &len,

@@ -33,7 +33,7 @@ class ClientCertificate {
   ClientCertificate(const ClientCertificate&) = delete;
   ClientCertificate& operator=(const ClientCertificate&) = delete;
 
-  const std::string& sha1_thumbprint() const { return x5t_; }        // base64url
+  const std::string& sha1_thumbprint() const { return x5t_; }         // base64url
   const std::string& sha256_thumbprint() const { return x5t_s256_; }  // base64url
 
   // header.payload.signature

@@ -24,12 +24,21 @@ struct CloudInfo {
 // ResourceManagerUrl. The public Log Analytics host api.loganalytics.io is the
 // token audience the SDKs use (api.loganalytics.azure.com is an alias).
 constexpr std::array<CloudInfo, 3> kClouds{{
-    {"public", {"azurecloud", "azurepubliccloud", "azure", "global"}, "https://login.microsoftonline.com",
-     "https://api.loganalytics.io", "https://management.azure.com"},
-    {"usgovernment", {"azureusgovernment", "azureusgovernmentcloud", "usgov", "government"},
-     "https://login.microsoftonline.us", "https://api.loganalytics.us", "https://management.usgovcloudapi.net"},
-    {"china", {"azurechinacloud", "azurechina", "chinacloud", "mooncake"}, "https://login.chinacloudapi.cn",
-     "https://api.loganalytics.azure.cn", "https://management.chinacloudapi.cn"},
+    {"public",
+     {"azurecloud", "azurepubliccloud", "azure", "global"},
+     "https://login.microsoftonline.com",
+     "https://api.loganalytics.io",
+     "https://management.azure.com"},
+    {"usgovernment",
+     {"azureusgovernment", "azureusgovernmentcloud", "usgov", "government"},
+     "https://login.microsoftonline.us",
+     "https://api.loganalytics.us",
+     "https://management.usgovcloudapi.net"},
+    {"china",
+     {"azurechinacloud", "azurechina", "chinacloud", "mooncake"},
+     "https://login.chinacloudapi.cn",
+     "https://api.loganalytics.azure.cn",
+     "https://management.chinacloudapi.cn"},
 }};
 
 const CloudInfo* find_cloud(std::string_view name) {
@@ -142,7 +151,8 @@ Result<AzureEndpoints> resolve_endpoints(const config::Profile& profile, const c
   }
   AzureEndpoints e = std::move(*base);
   TINKR_RETURN_IF_ERROR(apply_url(profile, env, "AZURE_AUTHORITY_HOST", "authority_host", e.authority_host));
-  TINKR_RETURN_IF_ERROR(apply_url(profile, env, "AZURE_LOG_ANALYTICS_ENDPOINT", "log_analytics_endpoint", e.log_analytics));
+  TINKR_RETURN_IF_ERROR(
+      apply_url(profile, env, "AZURE_LOG_ANALYTICS_ENDPOINT", "log_analytics_endpoint", e.log_analytics));
   TINKR_RETURN_IF_ERROR(
       apply_url(profile, env, "AZURE_RESOURCE_MANAGER_ENDPOINT", "resource_manager_endpoint", e.resource_manager));
   apply_audience(profile, env, "AZURE_LOG_ANALYTICS_AUDIENCE", "log_analytics_audience", e.log_analytics_audience);

@@ -67,7 +67,8 @@ Result<AccessToken> ChainedCredential::get_token(std::string_view scope) {
   if (const int i = selected_.load(); i >= 0) {
     TokenOutcome o = credentials_[static_cast<size_t>(i)]->attempt(scope);
     if (o.token) return o.token->token;
-    return make_error(o.error.code, fmt::format("{}: {}", credentials_[static_cast<size_t>(i)]->name(), o.error.message));
+    return make_error(o.error.code,
+                      fmt::format("{}: {}", credentials_[static_cast<size_t>(i)]->name(), o.error.message));
   }
   std::string attempts;
   for (size_t i = 0; i < credentials_.size(); ++i) {

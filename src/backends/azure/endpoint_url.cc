@@ -4,8 +4,8 @@
 
 #include <memory>
 
-#include <boost/asio/ip/address.hpp>
 #include <fmt/format.h>
+#include <boost/asio/ip/address.hpp>
 
 #include "core/strings.h"
 
@@ -68,7 +68,8 @@ Result<std::string> normalize_endpoint_url(std::string_view value, std::string_v
                                   setting));
   }
   if (host.empty()) {
-    return make_error(ErrorCode::kConfig, fmt::format("{} has no host; use the form https://host[:port][/path]", setting));
+    return make_error(ErrorCode::kConfig,
+                      fmt::format("{} has no host; use the form https://host[:port][/path]", setting));
   }
   if (iequals(scheme, "https")) return url;
   if (iequals(scheme, "http")) {
@@ -79,7 +80,8 @@ Result<std::string> normalize_endpoint_url(std::string_view value, std::string_v
                                   setting, host));
   }
   return make_error(ErrorCode::kConfig,
-                    fmt::format("{} uses the scheme '{}'; use https:// (or http:// to a loopback host)", setting, scheme));
+                    fmt::format("{} uses the scheme '{}'; use https:// (or http:// to a loopback host)", setting,
+                                scheme));
 }
 
 }  // namespace tinkr::azure

@@ -9,9 +9,7 @@
 namespace tinkr::azure {
 namespace {
 
-std::string value(const config::Environment& env, std::string_view name) {
-  return env.get(name).value_or("");
-}
+std::string value(const config::Environment& env, std::string_view name) { return env.get(name).value_or(""); }
 
 }  // namespace
 
@@ -20,10 +18,9 @@ const char* const kClientSecretWarning =
     "not production: they are long-lived and leak easily. In production use a managed identity or workload "
     "identity; see docs/backends/azure.md#authentication";
 
-Result<std::unique_ptr<EnvironmentCredential>> EnvironmentCredential::create(const config::Environment& env,
-                                                                             std::string authority_host,
-                                                                             std::shared_ptr<const net::HttpClient> http,
-                                                                             Clock clock, const WarnSink& warn) {
+Result<std::unique_ptr<EnvironmentCredential>> EnvironmentCredential::create(
+    const config::Environment& env, std::string authority_host, std::shared_ptr<const net::HttpClient> http,
+    Clock clock, const WarnSink& warn) {
   std::unique_ptr<EnvironmentCredential> c(new EnvironmentCredential(std::move(clock)));
   c->authority_host_ = std::move(authority_host);
   c->http_ = std::move(http);
@@ -35,7 +32,8 @@ Result<std::unique_ptr<EnvironmentCredential>> EnvironmentCredential::create(con
   std::vector<std::string> missing;
   if (c->tenant_id_.empty()) missing.push_back("AZURE_TENANT_ID");
   if (c->client_id_.empty()) missing.push_back("AZURE_CLIENT_ID");
-  if (c->client_secret_.empty() && cert_path.empty()) missing.push_back("AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH");
+  if (c->client_secret_.empty() && cert_path.empty())
+    missing.push_back("AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH");
   if (!missing.empty()) {
     c->missing_ = fmt::format("environment variables are not fully configured ({} not set)", fmt::join(missing, ", "));
     return c;
@@ -67,12 +65,14 @@ TokenOutcome EnvironmentCredential::request_token(std::string_view scope) {
     if (!assertion) return TokenOutcome::failed(assertion.error());
     r.credential = {{"client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"},
                     {"client_assertion", std::move(*assertion)}};
-    r.fix_hint = "check AZURE_TENANT_ID, AZURE_CLIENT_ID and that the certificate in AZURE_CLIENT_CERTIFICATE_PATH "
-                 "is uploaded to the app registration (Certificates & secrets)";
+    r.fix_hint =
+        "check AZURE_TENANT_ID, AZURE_CLIENT_ID and that the certificate in AZURE_CLIENT_CERTIFICATE_PATH "
+        "is uploaded to the app registration (Certificates & secrets)";
   } else {
     r.credential = {{"client_secret", client_secret_}};
-    r.fix_hint = "check AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (secrets expire; create a new one "
-                 "under the app registration's Certificates & secrets)";
+    r.fix_hint =
+        "check AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (secrets expire; create a new one "
+        "under the app registration's Certificates & secrets)";
   }
   return request_client_credentials(*http_, r, now());
 }

@@ -29,8 +29,8 @@ class EnvironmentCredential : public CachedCredential {
   // cannot be used (bad configuration is reported at start-up).
   static Result<std::unique_ptr<EnvironmentCredential>> create(const config::Environment& env,
                                                                std::string authority_host,
-                                                               std::shared_ptr<const net::HttpClient> http,
-                                                               Clock clock, const WarnSink& warn);
+                                                               std::shared_ptr<const net::HttpClient> http, Clock clock,
+                                                               const WarnSink& warn);
 
  protected:
   TokenOutcome request_token(std::string_view scope) override;

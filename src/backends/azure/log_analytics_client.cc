@@ -2,9 +2,9 @@
 
 #include <algorithm>
 
+#include <fmt/format.h>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
-#include <fmt/format.h>
 
 #include "backends/azure/log_analytics_wire.h"
 
@@ -88,9 +88,10 @@ Result<LaResult> LogAnalyticsClient::query(std::string_view kql, const TimeRange
   if (!res.ok()) {
     Error e = res.error();
     if (e.code == ErrorCode::kPayloadTooLarge) {
-      e.message = fmt::format("Log Analytics answer to the {} too large: {} (the cap is max_response_bytes = {}); "
-                              "narrow the time range or lower the limit",
-                              what, e.message, http_->options().max_response_bytes);
+      e.message = fmt::format(
+          "Log Analytics answer to the {} too large: {} (the cap is max_response_bytes = {}); "
+          "narrow the time range or lower the limit",
+          what, e.message, http_->options().max_response_bytes);
     }
     return e;
   }
@@ -118,8 +119,8 @@ Result<LaResult> LogAnalyticsClient::query(std::string_view kql, const TimeRange
 Error LogAnalyticsClient::answer_error(const net::HttpResponse& response, std::string_view kql,
                                        std::string_view what) const {
   const std::optional<LaError> la = parse_error_body(response.body);
-  const std::string detail = la ? la->describe() + (la->code.empty() ? "" : " [" + la->code + "]")
-                                : snippet_of(response.body);
+  const std::string detail =
+      la ? la->describe() + (la->code.empty() ? "" : " [" + la->code + "]") : snippet_of(response.body);
   const std::string_view code = la ? std::string_view(la->code) : std::string_view();
   const std::string& p = options_.profile_name;
   switch (response.status) {
@@ -172,8 +173,7 @@ Error LogAnalyticsClient::answer_error(const net::HttpResponse& response, std::s
       return make_error(ErrorCode::kDeadlineExceeded,
                         fmt::format("Log Analytics ran out of time on the {}: {}. Narrow the time range or the filter",
                                     what, detail));
-    default:
-      break;
+    default: break;
   }
   if (response.status >= 500) {
     return make_error(response.status == 503 ? ErrorCode::kUnavailable : ErrorCode::kBackend,

@@ -3,9 +3,9 @@
 #include <charconv>
 #include <cstdlib>
 
+#include <fmt/format.h>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-#include <fmt/format.h>
 
 #include "backends/azure/log_analytics_wire.h"
 
@@ -85,13 +85,13 @@ Result<LaResult> parse_query_answer(std::string_view body) {
     }
     for (const auto& c : cols->value().get_array()) {
       if (!c.is_object()) return make_error(ErrorCode::kBackend, "a column is not an object");
-      table.columns.push_back({std::string(str_field(c.get_object(), wire::kName)),
-                               std::string(str_field(c.get_object(), wire::kType))});
+      table.columns.push_back(
+          {std::string(str_field(c.get_object(), wire::kName)), std::string(str_field(c.get_object(), wire::kType))});
     }
     for (const auto& r : rows->value().get_array()) {
       if (!r.is_array() || r.get_array().size() != table.columns.size()) {
-        return make_error(ErrorCode::kBackend,
-                          fmt::format("a row of table \"{}\" does not have {} values", table.name, table.columns.size()));
+        return make_error(ErrorCode::kBackend, fmt::format("a row of table \"{}\" does not have {} values", table.name,
+                                                           table.columns.size()));
       }
       table.rows.push_back(r.get_array());
     }

@@ -110,8 +110,8 @@ std::string payload_level_case(const LogTable& t) {
            ", " + query::escape::kql_string(level) + ", ";
   }
   for (const auto& [level, words] : kLevelWords) {
-    out += column + " matches regex " + query::escape::kql_string("(?i)\\b(" + std::string(words) + ")\\b") +
-           ", " + query::escape::kql_string(level) + ", ";
+    out += column + " matches regex " + query::escape::kql_string("(?i)\\b(" + std::string(words) + ")\\b") + ", " +
+           query::escape::kql_string(level) + ", ";
   }
   return out + "\"UNKNOWN\")";
 }
@@ -144,7 +144,8 @@ Result<const LogTable*> log_table_for(std::string_view rt) {
   else if (lower == "exceptions" || lower == "appexceptions") name = "AppExceptions";
   else if (lower == "k8s" || lower == "aks" || lower == "containerlogv2") name = "ContainerLogV2";
   else if (lower == "containerlog") name = "ContainerLog";
-  else if (lower == "container_app" || lower == "containerapp" || lower == "container_apps") name = "ContainerAppConsoleLogs_CL";
+  else if (lower == "container_app" || lower == "containerapp" || lower == "container_apps")
+    name = "ContainerAppConsoleLogs_CL";
   else if (lower == "app_service" || lower == "appservice" || lower == "webapp") name = "AppServiceConsoleLogs";
   else if (lower == "function" || lower == "functions" || lower == "function_app") name = "FunctionAppLogs";
   else if (lower == "diagnostics" || lower == "azurediagnostics") name = "AzureDiagnostics";

@@ -33,7 +33,7 @@ struct LogTable {
   std::string_view level_column;    // empty for kPayload
   std::string_view message_column;  // the line (kPayload tables are scanned in it)
   LevelSource level_source;
-  bool app_insights;                // AppTraces / AppExceptions (traces live beside them)
+  bool app_insights;  // AppTraces / AppExceptions (traces live beside them)
 };
 
 // The table for a resource type: "" / app_insights / apptraces → AppTraces,

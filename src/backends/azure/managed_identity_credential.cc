@@ -5,8 +5,8 @@
 #include <random>
 #include <thread>
 
-#include <boost/asio/ip/address.hpp>
 #include <fmt/format.h>
+#include <boost/asio/ip/address.hpp>
 
 #include "backends/azure/endpoint_url.h"
 #include "backends/azure/token_response.h"
@@ -75,8 +75,9 @@ Result<std::unique_ptr<ManagedIdentityCredential>> ManagedIdentityCredential::cr
   if (!get("IDENTITY_ENDPOINT").empty() && !get("IDENTITY_HEADER").empty()) {
     if (!get("IDENTITY_SERVER_THUMBPRINT").empty()) {
       c->source_ = Source::kUnsupported;
-      c->unsupported_ = "Service Fabric managed identity (IDENTITY_SERVER_THUMBPRINT) is not supported; use "
-                        "workload identity or a service principal";
+      c->unsupported_ =
+          "Service Fabric managed identity (IDENTITY_SERVER_THUMBPRINT) is not supported; use "
+          "workload identity or a service principal";
       return c;
     }
     auto url = platform_url(get("IDENTITY_ENDPOINT"), "IDENTITY_ENDPOINT");
@@ -88,8 +89,9 @@ Result<std::unique_ptr<ManagedIdentityCredential>> ManagedIdentityCredential::cr
   }
   if (!get("IDENTITY_ENDPOINT").empty() && !get("IMDS_ENDPOINT").empty()) {
     c->source_ = Source::kUnsupported;
-    c->unsupported_ = "Azure Arc managed identity (IDENTITY_ENDPOINT + IMDS_ENDPOINT) is not supported; use a "
-                      "service principal or workload identity";
+    c->unsupported_ =
+        "Azure Arc managed identity (IDENTITY_ENDPOINT + IMDS_ENDPOINT) is not supported; use a "
+        "service principal or workload identity";
     return c;
   }
   c->source_ = Source::kImds;
@@ -133,14 +135,15 @@ TokenOutcome ManagedIdentityCredential::app_service_token(std::string_view resou
   }
   std::string hint = client_id_.empty()
                          ? "check that a system-assigned identity is enabled on the app (Identity blade)"
-                         : fmt::format("check that the user-assigned identity with client id {} (AZURE_CLIENT_ID) is "
-                                       "attached to the app",
-                                       client_id_);
-  return TokenOutcome::failed(make_error(
-      resp->status == 400 || resp->status == 401 || resp->status == 403 ? ErrorCode::kUnauthenticated
-                                                                          : error_code_from_http_status(resp->status),
-      fmt::format("the App Service managed identity endpoint answered {}: {}; {}", resp->status,
-                  describe_error_body(resp->body), hint)));
+                         : fmt::format(
+                               "check that the user-assigned identity with client id {} (AZURE_CLIENT_ID) is "
+                               "attached to the app",
+                               client_id_);
+  return TokenOutcome::failed(make_error(resp->status == 400 || resp->status == 401 || resp->status == 403
+                                             ? ErrorCode::kUnauthenticated
+                                             : error_code_from_http_status(resp->status),
+                                         fmt::format("the App Service managed identity endpoint answered {}: {}; {}",
+                                                     resp->status, describe_error_body(resp->body), hint)));
 }
 
 std::string ManagedIdentityCredential::imds_url(std::string_view resource) const {
@@ -197,12 +200,14 @@ TokenOutcome ManagedIdentityCredential::imds_token(std::string_view resource) {
       probe_ = Probe::kUnavailable;
       unavailable_reason_ =
           client_id_.empty()
-              ? fmt::format("IMDS answered 400 ({}): no managed identity is assigned to this resource; enable a "
-                            "system-assigned identity or set AZURE_CLIENT_ID to a user-assigned one",
-                            describe_error_body(resp->body))
-              : fmt::format("IMDS answered 400 ({}): the user-assigned identity with client id {} (AZURE_CLIENT_ID) "
-                            "is not assigned to this resource",
-                            describe_error_body(resp->body), client_id_);
+              ? fmt::format(
+                    "IMDS answered 400 ({}): no managed identity is assigned to this resource; enable a "
+                    "system-assigned identity or set AZURE_CLIENT_ID to a user-assigned one",
+                    describe_error_body(resp->body))
+              : fmt::format(
+                    "IMDS answered 400 ({}): the user-assigned identity with client id {} (AZURE_CLIENT_ID) "
+                    "is not assigned to this resource",
+                    describe_error_body(resp->body), client_id_);
       return TokenOutcome::not_available(unavailable_reason_);
     }
     if (imds_retryable(resp->status) && attempt < options_.max_retries) {
@@ -217,13 +222,13 @@ TokenOutcome ManagedIdentityCredential::imds_token(std::string_view resource) {
       std::this_thread::sleep_for(wait);
       continue;
     }
-    return TokenOutcome::failed(make_error(
-        resp->status == 429 ? ErrorCode::kRateLimited
-                            : (resp->status >= 500 ? ErrorCode::kUnavailable : ErrorCode::kUnauthenticated),
-        fmt::format("IMDS answered {} after {} attempt(s): {}{}", resp->status, attempt + 1,
-                    describe_error_body(resp->body),
-                    resp->status == 429 ? "; IMDS is throttling: too many token requests from this machine"
-                                        : "")));
+    return TokenOutcome::failed(
+        make_error(resp->status == 429 ? ErrorCode::kRateLimited
+                                       : (resp->status >= 500 ? ErrorCode::kUnavailable : ErrorCode::kUnauthenticated),
+                   fmt::format("IMDS answered {} after {} attempt(s): {}{}", resp->status, attempt + 1,
+                               describe_error_body(resp->body),
+                               resp->status == 429 ? "; IMDS is throttling: too many token requests from this machine"
+                                                   : "")));
   }
 }
 

@@ -268,8 +268,7 @@ std::optional<MetricPlan> plan_alias(ResourceKind kind, std::string_view alias) 
       if (alias == "memory") return alias_plan(alias, "sql_instance_memory_percent", A, D::kValue, "%");
       return std::nullopt;
     }
-    case ResourceKind::kOther:
-      return std::nullopt;
+    case ResourceKind::kOther: return std::nullopt;
   }
   return std::nullopt;
 }
@@ -307,16 +306,11 @@ std::string_view legacy_name(ResourceKind kind, std::string_view name) {
 
 std::string_view aggregation_name(Aggregation a) {
   switch (a) {
-    case Aggregation::kAverage:
-      return "average";
-    case Aggregation::kMinimum:
-      return "minimum";
-    case Aggregation::kMaximum:
-      return "maximum";
-    case Aggregation::kTotal:
-      return "total";
-    case Aggregation::kCount:
-      return "count";
+    case Aggregation::kAverage: return "average";
+    case Aggregation::kMinimum: return "minimum";
+    case Aggregation::kMaximum: return "maximum";
+    case Aggregation::kTotal: return "total";
+    case Aggregation::kCount: return "count";
   }
   return "average";
 }
@@ -337,14 +331,10 @@ const std::vector<MetricDefinition>& metric_definitions(ResourceKind kind) {
   static const std::vector<MetricDefinition> none;
   switch (kind) {
     case ResourceKind::kAppService:
-    case ResourceKind::kFunctionApp:
-      return web_sites();
-    case ResourceKind::kContainerApp:
-      return container_apps();
-    case ResourceKind::kSqlDatabase:
-      return sql_databases();
-    case ResourceKind::kOther:
-      return none;
+    case ResourceKind::kFunctionApp: return web_sites();
+    case ResourceKind::kContainerApp: return container_apps();
+    case ResourceKind::kSqlDatabase: return sql_databases();
+    case ResourceKind::kOther: return none;
   }
   return none;
 }
@@ -358,16 +348,11 @@ const MetricDefinition* find_metric(ResourceKind kind, std::string_view name) {
 
 std::vector<std::string_view> default_metrics(ResourceKind kind) {
   switch (kind) {
-    case ResourceKind::kAppService:
-      return {"Requests", "HttpResponseTime", "Http5xx"};
-    case ResourceKind::kFunctionApp:
-      return {"FunctionExecutionCount", "FunctionExecutionUnits"};
-    case ResourceKind::kContainerApp:
-      return {"Requests", "ResponseTime"};
-    case ResourceKind::kSqlDatabase:
-      return {"dtu_consumption_percent", "connection_failed"};
-    case ResourceKind::kOther:
-      return {};
+    case ResourceKind::kAppService: return {"Requests", "HttpResponseTime", "Http5xx"};
+    case ResourceKind::kFunctionApp: return {"FunctionExecutionCount", "FunctionExecutionUnits"};
+    case ResourceKind::kContainerApp: return {"Requests", "ResponseTime"};
+    case ResourceKind::kSqlDatabase: return {"dtu_consumption_percent", "connection_failed"};
+    case ResourceKind::kOther: return {};
   }
   return {};
 }
@@ -415,9 +400,9 @@ Result<MetricPlan> plan_metric(ResourceKind kind, std::string_view metric) {
   }
   if (name.find("%2") != std::string_view::npos) {
     // "%2" is how a comma inside a name is written on the wire: ambiguous.
-    return make_error(
-        ErrorCode::kInvalidArgument,
-        fmt::format("the metric name \"{}\" holds \"%2\", which Azure reads as a comma; write the comma", name));
+    return make_error(ErrorCode::kInvalidArgument,
+                      fmt::format("the metric name \"{}\" holds \"%2\", which Azure reads as a comma; write the comma",
+                                  name));
   }
 
   MetricPlan p;

@@ -42,9 +42,7 @@ Error metrics_http_error(const net::HttpResponse& response, const ResourceId& re
   }
   std::string fix;
   switch (response.status) {
-    case 400:
-      fix = "check the metric name, aggregation and time range";
-      break;
+    case 400: fix = "check the metric name, aggregation and time range"; break;
     case 401:
       fix =
           "the Azure credential was refused: check az login / the managed identity (AZURE_CLIENT_ID) and that "
@@ -61,8 +59,7 @@ Error metrics_http_error(const net::HttpResponse& response, const ResourceId& re
       fix = "Azure Resource Manager is throttling this subscription; wait a minute and retry (Retry-After: " +
             std::string(response.headers.get("Retry-After").value_or("not given")) + ")";
       break;
-    default:
-      fix = response.status >= 500 ? "Azure Monitor failed on its side; retry later" : "";
+    default: fix = response.status >= 500 ? "Azure Monitor failed on its side; retry later" : "";
   }
   std::string message = fmt::format("{} answered {} for {}", kPeer, response.status, resource.to_string());
   if (!what.empty()) message += ": " + what;

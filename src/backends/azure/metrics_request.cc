@@ -27,10 +27,8 @@ std::string join_metric_names(const std::vector<std::string>& names) {
   for (const auto& n : names) {
     if (!out.empty()) out += ',';
     for (char c : n) {
-      if (c == ',')
-        out += w::kCommaInName;
-      else
-        out += c;
+      if (c == ',') out += w::kCommaInName;
+      else out += c;
     }
   }
   return out;

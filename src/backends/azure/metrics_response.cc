@@ -67,16 +67,11 @@ Result<AzureTimeSeries> parse_series(const json::value& ts, const std::string& w
 
 std::optional<double> AzureDataPoint::get(Aggregation a) const {
   switch (a) {
-    case Aggregation::kAverage:
-      return average;
-    case Aggregation::kMinimum:
-      return minimum;
-    case Aggregation::kMaximum:
-      return maximum;
-    case Aggregation::kTotal:
-      return total;
-    case Aggregation::kCount:
-      return count;
+    case Aggregation::kAverage: return average;
+    case Aggregation::kMinimum: return minimum;
+    case Aggregation::kMaximum: return maximum;
+    case Aggregation::kTotal: return total;
+    case Aggregation::kCount: return count;
   }
   return std::nullopt;
 }

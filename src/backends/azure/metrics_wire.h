@@ -95,8 +95,9 @@ inline constexpr std::array<Grain, 8> kGrains = {{
 
 // Resource Manager token audiences (the "aud" claim ARM accepts, per its
 // InvalidAuthenticationTokenAudience message) for the public cloud.
-inline constexpr std::array<std::string_view, 4> kPublicAudiences = {
-    "https://management.core.windows.net/", "https://management.core.windows.net", "https://management.azure.com/",
-    "https://management.azure.com"};
+inline constexpr std::array<std::string_view, 4> kPublicAudiences = {"https://management.core.windows.net/",
+                                                                     "https://management.core.windows.net",
+                                                                     "https://management.azure.com/",
+                                                                     "https://management.azure.com"};
 
 }  // namespace tinkr::azure::metrics_wire

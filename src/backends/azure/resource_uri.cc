@@ -61,10 +61,8 @@ size_t char_count(std::string_view s) {
 std::string shown(std::string_view s) {
   std::string out;
   for (char c : s) {
-    if (is_control(c))
-      out += fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
-    else
-      out += c;
+    if (is_control(c)) out += fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
+    else out += c;
   }
   return out;
 }
@@ -181,14 +179,11 @@ Status check_names(const ResourceId& id) {
     const auto& [type, name] = id.types_and_names[i];
     TINKR_RETURN_IF_ERROR(check_type_segment(type));
     Status st = ok_status();
-    if (kind == ResourceKind::kAppService)
-      st = check_site_name(name);
-    else if (kind == ResourceKind::kContainerApp)
-      st = check_container_app_name(name);
+    if (kind == ResourceKind::kAppService) st = check_site_name(name);
+    else if (kind == ResourceKind::kContainerApp) st = check_container_app_name(name);
     else if (kind == ResourceKind::kSqlDatabase)
       st = i == 0 ? check_sql_server_name(name) : check_sql_database_name(name);
-    else
-      st = check_generic_name(name);
+    else st = check_generic_name(name);
     TINKR_RETURN_IF_ERROR(st);
   }
   return ok_status();
@@ -224,16 +219,11 @@ std::string service_section(std::string_view service) {
 
 std::string_view resource_kind_name(ResourceKind kind) {
   switch (kind) {
-    case ResourceKind::kAppService:
-      return "app_service";
-    case ResourceKind::kFunctionApp:
-      return "function_app";
-    case ResourceKind::kContainerApp:
-      return "container_app";
-    case ResourceKind::kSqlDatabase:
-      return "sql_database";
-    case ResourceKind::kOther:
-      return "other";
+    case ResourceKind::kAppService: return "app_service";
+    case ResourceKind::kFunctionApp: return "function_app";
+    case ResourceKind::kContainerApp: return "container_app";
+    case ResourceKind::kSqlDatabase: return "sql_database";
+    case ResourceKind::kOther: return "other";
   }
   return "other";
 }
@@ -241,14 +231,10 @@ std::string_view resource_kind_name(ResourceKind kind) {
 std::string_view resource_kind_arm_type(ResourceKind kind) {
   switch (kind) {
     case ResourceKind::kAppService:
-    case ResourceKind::kFunctionApp:
-      return "Microsoft.Web/sites";
-    case ResourceKind::kContainerApp:
-      return "Microsoft.App/containerApps";
-    case ResourceKind::kSqlDatabase:
-      return "Microsoft.Sql/servers/databases";
-    case ResourceKind::kOther:
-      return "";
+    case ResourceKind::kFunctionApp: return "Microsoft.Web/sites";
+    case ResourceKind::kContainerApp: return "Microsoft.App/containerApps";
+    case ResourceKind::kSqlDatabase: return "Microsoft.Sql/servers/databases";
+    case ResourceKind::kOther: return "";
   }
   return "";
 }

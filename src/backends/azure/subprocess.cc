@@ -95,7 +95,8 @@ Result<SubprocessResult> run_subprocess(const std::vector<std::string>& argv, co
   int fds[2] = {out_pipe[0], err_pipe[0]};
   std::string* bufs[2] = {&result.out, &result.err};
   while (fds[0] >= 0 || fds[1] >= 0) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) {
       result.timed_out = true;
       ::kill(-pid, SIGKILL);
@@ -118,7 +119,8 @@ Result<SubprocessResult> run_subprocess(const std::vector<std::string>& argv, co
       const ssize_t got = ::read(fds[which[k]], chunk, sizeof chunk);
       if (got > 0) {
         std::string& b = *bufs[which[k]];
-        if (b.size() < options.max_output) b.append(chunk, static_cast<size_t>(std::min<size_t>(got, options.max_output - b.size())));
+        if (b.size() < options.max_output)
+          b.append(chunk, static_cast<size_t>(std::min<size_t>(got, options.max_output - b.size())));
       } else if (got == 0 || (errno != EINTR && errno != EAGAIN)) {
         close_fd(fds[which[k]]);
       }

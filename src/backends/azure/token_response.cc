@@ -3,8 +3,8 @@
 #include <charconv>
 #include <cmath>
 
-#include <boost/json.hpp>
 #include <fmt/format.h>
+#include <boost/json.hpp>
 
 namespace tinkr::azure {
 namespace {
@@ -50,9 +50,8 @@ std::optional<long long> json_seconds(std::string_view body, std::string_view fi
 Result<ParsedToken> parse_token_response(std::string_view body, Timestamp now, std::string_view peer) {
   auto o = parse_object(body);
   if (!o) {
-    return make_error(ErrorCode::kBackend,
-                      fmt::format("{} answered 200 with a body that is not a JSON object ({})", peer,
-                                  body.empty() ? "empty" : printable_prefix(body, 60)));
+    return make_error(ErrorCode::kBackend, fmt::format("{} answered 200 with a body that is not a JSON object ({})",
+                                                       peer, body.empty() ? "empty" : printable_prefix(body, 60)));
   }
   const json::value* token = o->if_contains("access_token");
   if (!token || !token->is_string() || token->as_string().empty()) {

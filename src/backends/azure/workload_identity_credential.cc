@@ -24,14 +24,16 @@ Result<std::unique_ptr<WorkloadIdentityCredential>> WorkloadIdentityCredential::
   if (c->tenant_id_.empty()) missing.push_back("AZURE_TENANT_ID");
   if (c->client_id_.empty()) missing.push_back("AZURE_CLIENT_ID");
   if (!missing.empty()) {
-    c->missing_ = fmt::format("workload identity is not configured ({} not set; on AKS, label the pod "
-                              "azure.workload.identity/use: \"true\" and annotate its service account)",
-                              fmt::join(missing, ", "));
+    c->missing_ = fmt::format(
+        "workload identity is not configured ({} not set; on AKS, label the pod "
+        "azure.workload.identity/use: \"true\" and annotate its service account)",
+        fmt::join(missing, ", "));
     return c;
   }
   if (!is_valid_tenant_id(c->tenant_id_)) {
-    return make_error(ErrorCode::kConfig, "AZURE_TENANT_ID is not a tenant id: use the directory (tenant) GUID or its "
-                                          "domain name (letters, digits, '-' and '.')");
+    return make_error(ErrorCode::kConfig,
+                      "AZURE_TENANT_ID is not a tenant id: use the directory (tenant) GUID or its "
+                      "domain name (letters, digits, '-' and '.')");
   }
   return c;
 }
@@ -59,8 +61,9 @@ TokenOutcome WorkloadIdentityCredential::request_token(std::string_view scope) {
   r.scope = std::string(scope);
   r.credential = {{"client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"},
                   {"client_assertion", std::move(assertion)}};
-  r.fix_hint = "check the federated identity credential on the app registration or managed identity (issuer = the "
-               "cluster's OIDC issuer URL, subject = system:serviceaccount:<namespace>:<name>) and AZURE_CLIENT_ID";
+  r.fix_hint =
+      "check the federated identity credential on the app registration or managed identity (issuer = the "
+      "cluster's OIDC issuer URL, subject = system:serviceaccount:<namespace>:<name>) and AZURE_CLIENT_ID";
   return request_client_credentials(*http_, r, now());
 }
 

@@ -5,8 +5,8 @@
 #include <map>
 #include <set>
 
-#include <boost/json/parse.hpp>
 #include <fmt/format.h>
+#include <boost/json/parse.hpp>
 
 #include "backends/grafana/grafana_http.h"
 #include "backends/grafana/grafana_options.h"
@@ -94,8 +94,8 @@ class GrafanaBackend final : public ObservabilityBackend {
     lq.filter = q.filter;
     lq.resource_type = q.resource_type;
     TINKR_ASSIGN_OR_RETURN(std::string selector, translate_logs(lq, true));
-    const std::string logql = fmt::format("sum by ({}) (count_over_time({} [{}]))", options_.level_label, selector,
-                                          logql_duration(bucket));
+    const std::string logql =
+        fmt::format("sum by ({}) (count_over_time({} [{}]))", options_.level_label, selector, logql_duration(bucket));
     // Loki evaluates at start, start+step, …, end; the point at T counts (T-bucket, T].
     QueryParams params = {{std::string(lw::kQuery), logql},
                           {std::string(lw::kStart), ns_text(q.range.from + bucket)},
@@ -215,8 +215,8 @@ class GrafanaBackend final : public ObservabilityBackend {
 
   Result<std::vector<std::string>> list_services(const TimeRange& range) override {
     TINKR_RETURN_IF_ERROR(loki_.configured());
-    const std::string path = std::string(lw::kLabelValuesPrefix) + grafana::encode_path_segment(options_.service_label) +
-                             std::string(lw::kLabelValuesSuffix);
+    const std::string path = std::string(lw::kLabelValuesPrefix) +
+                             grafana::encode_path_segment(options_.service_label) + std::string(lw::kLabelValuesSuffix);
     QueryParams params;
     if (range.from < range.to) {
       params = {{std::string(lw::kStart), ns_text(range.from)}, {std::string(lw::kEnd), ns_text(range.to)}};

@@ -4,8 +4,8 @@
 
 #include <fmt/format.h>
 
-#include "backends/grafana/grafana_wire.h"
 #include <boost/json/parse.hpp>
+#include "backends/grafana/grafana_wire.h"
 
 #include "core/json.h"
 
@@ -91,8 +91,7 @@ Error component_error(const Endpoint& endpoint, const net::HttpResponse& respons
 
   switch (response.status) {
     case 400:
-    case 422:
-      return make_error(code, fmt::format("{} rejected the {}: {}", name, what, detail));
+    case 422: return make_error(code, fmt::format("{} rejected the {}: {}", name, what, detail));
     case 401:
       return make_error(ErrorCode::kUnauthenticated,
                         fmt::format("{} answered 401 Unauthorized for the {}: set or fix {} in the profile{}", name,
@@ -112,8 +111,7 @@ Error component_error(const Endpoint& endpoint, const net::HttpResponse& respons
                         fmt::format("{} is rate-limiting the {} (429) and retries ran out: wait and try again, or "
                                     "narrow the time range{}",
                                     name, what, detail.empty() ? "" : " (" + detail + ")"));
-    default:
-      break;
+    default: break;
   }
   if (response.status >= 500) {
     if (code == ErrorCode::kInternal) code = ErrorCode::kBackend;

@@ -45,8 +45,7 @@ class SignalClient {
 
   // GET <base><path>?<params>. Any HTTP status is an answer; errors are
   // transport failures only, with the component named.
-  Result<net::HttpResponse> get(std::string_view path, const QueryParams& params,
-                                const net::Headers& extra = {}) const;
+  Result<net::HttpResponse> get(std::string_view path, const QueryParams& params, const net::Headers& extra = {}) const;
 
   // GET, and a non-2xx answer becomes component_error(); returns the body.
   Result<std::string> get_ok(std::string_view path, const QueryParams& params, std::string_view what,

@@ -32,9 +32,8 @@ std::string trim_slash(std::string url) {
 Status check_url(const config::Profile& p, std::string_view key, const std::string& url) {
   if (url.empty()) return ok_status();
   if (url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0) return ok_status();
-  return make_error(ErrorCode::kConfig,
-                    fmt::format("profile '{}': {} must start with http:// or https:// (got \"{}\")", p.name, key,
-                                config::display_value(key, url)));
+  return make_error(ErrorCode::kConfig, fmt::format("profile '{}': {} must start with http:// or https:// (got \"{}\")",
+                                                    p.name, key, config::display_value(key, url)));
 }
 
 Result<size_t> positive_int(const config::Profile& p, std::string_view key, size_t fallback) {
@@ -137,8 +136,9 @@ Result<GrafanaOptions> load_options(const config::Profile& profile, const config
   }
   o.loki_parser = profile.get("loki_parser", o.loki_parser);
   if (o.loki_parser != "json" && o.loki_parser != "logfmt" && o.loki_parser != "none") {
-    return make_error(ErrorCode::kConfig, fmt::format("profile '{}': loki_parser must be json, logfmt or none (got \"{}\")",
-                                                      profile.name, o.loki_parser));
+    return make_error(ErrorCode::kConfig,
+                      fmt::format("profile '{}': loki_parser must be json, logfmt or none (got \"{}\")", profile.name,
+                                  o.loki_parser));
   }
   TINKR_ASSIGN_OR_RETURN(o.loki_max_entries, positive_int(profile, "loki_max_entries", o.loki_max_entries));
   TINKR_ASSIGN_OR_RETURN(o.max_response_bytes, positive_int(profile, "max_response_bytes", o.max_response_bytes));
@@ -149,7 +149,8 @@ Result<GrafanaOptions> load_options(const config::Profile& profile, const config
     auto d = parse_duration(t);
     if (!d.ok() || d->count() <= 0) {
       return make_error(ErrorCode::kConfig,
-                        fmt::format("profile '{}': timeout must be a duration like 30s or 2m (got \"{}\")", profile.name, t));
+                        fmt::format("profile '{}': timeout must be a duration like 30s or 2m (got \"{}\")",
+                                    profile.name, t));
     }
     o.timeout = *d;
   }

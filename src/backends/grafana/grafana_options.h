@@ -34,8 +34,8 @@ std::string_view signal_url_env(Signal s);
 // Where one signal lives and how to authenticate to it.
 struct Endpoint {
   Signal signal = Signal::kLoki;
-  std::string base_url;   // without a trailing '/'; empty: not configured
-  std::string username;   // basic auth when set (password, else api_key, is the secret)
+  std::string base_url;  // without a trailing '/'; empty: not configured
+  std::string username;  // basic auth when set (password, else api_key, is the secret)
   std::string password;
   std::string api_key;    // bearer token when no username
   std::string tenant_id;  // X-Scope-OrgID when set

@@ -40,8 +40,8 @@ inline constexpr std::string_view kStructuredMetadata = "structuredMetadata";
 inline constexpr std::string_view kParsed = "parsed";
 // Query parameters.
 inline constexpr std::string_view kQuery = "query";
-inline constexpr std::string_view kStart = "start";        // ns epoch, inclusive
-inline constexpr std::string_view kEnd = "end";            // ns epoch, exclusive
+inline constexpr std::string_view kStart = "start";  // ns epoch, inclusive
+inline constexpr std::string_view kEnd = "end";      // ns epoch, exclusive
 inline constexpr std::string_view kLimit = "limit";
 inline constexpr std::string_view kDirection = "direction";  // forward | backward
 inline constexpr std::string_view kForward = "forward";

@@ -6,10 +6,10 @@
 #include <cmath>
 #include <cstdlib>
 
+#include <fmt/format.h>
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
-#include <fmt/format.h>
 
 #include "backends/grafana/grafana_wire.h"
 

@@ -80,9 +80,18 @@ class StreamsHandler {
     const Slot s = value_slot();
     Frame f = Frame::kSkip;
     switch (s) {
-      case Slot::kRoot: root_is_object_ = true; f = Frame::kRoot; break;
-      case Slot::kData: data_seen_ = true; f = Frame::kData; break;
-      case Slot::kStream: begin_stream(); f = Frame::kStream; break;
+      case Slot::kRoot:
+        root_is_object_ = true;
+        f = Frame::kRoot;
+        break;
+      case Slot::kData:
+        data_seen_ = true;
+        f = Frame::kData;
+        break;
+      case Slot::kStream:
+        begin_stream();
+        f = Frame::kStream;
+        break;
       case Slot::kLabels: f = Frame::kLabels; break;
       case Slot::kCategories: f = Frame::kCategories; break;
       case Slot::kStructuredMetadata: f = Frame::kStructuredMetadata; break;
@@ -108,9 +117,18 @@ class StreamsHandler {
     Frame f = Frame::kSkip;
     switch (s) {
       case Slot::kWarnings: f = Frame::kWarnings; break;
-      case Slot::kResult: result_seen_ = true; f = Frame::kResult; break;
-      case Slot::kValues: values_seen_ = true; f = Frame::kValues; break;
-      case Slot::kTuple: begin_tuple(); f = Frame::kTuple; break;
+      case Slot::kResult:
+        result_seen_ = true;
+        f = Frame::kResult;
+        break;
+      case Slot::kValues:
+        values_seen_ = true;
+        f = Frame::kValues;
+        break;
+      case Slot::kTuple:
+        begin_tuple();
+        f = Frame::kTuple;
+        break;
       case Slot::kStream: fail("a stream is not an object"); break;
       case Slot::kTimestamp: timestamp_ok_ = false; break;
       default: break;
@@ -350,9 +368,7 @@ class StreamsHandler {
         current().message.assign(text.data(), text.size());
         line_is_string_ = true;
         break;
-      case Slot::kMetadataValue:
-        (top() == Frame::kParsed ? meta_.parsed : meta_.structured).add(key_, text);
-        break;
+      case Slot::kMetadataValue: (top() == Frame::kParsed ? meta_.parsed : meta_.structured).add(key_, text); break;
       case Slot::kStream: fail("a stream is not an object"); break;
       case Slot::kTuple: fail("a stream value is not an array"); break;
       default: break;

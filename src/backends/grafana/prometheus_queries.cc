@@ -86,7 +86,8 @@ Result<ResolvedMetric> resolve_metric(std::string_view metric, std::string_view 
   if (tmpl) {
     if (service.empty() && has_placeholder(*tmpl)) {
       return make_error(ErrorCode::kInvalidArgument,
-                        fmt::format("the metric alias {} needs a service: pass one (e.g. --service payments-api)", metric));
+                        fmt::format("the metric alias {} needs a service: pass one (e.g. --service payments-api)",
+                                    metric));
     }
     out.promql = fill(*tmpl, escaped);
     out.name = std::string(metric);

@@ -5,15 +5,15 @@
 #include <algorithm>
 #include <charconv>
 
+#include <fmt/format.h>
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
-#include <fmt/format.h>
 
 #include "backends/grafana/grafana_wire.h"
-#include "query/escape.h"
 #include "query/ast.h"
+#include "query/escape.h"
 
 namespace tinkr::grafana {
 namespace json = boost::json;
@@ -297,8 +297,7 @@ Result<Trace> parse_tempo_trace(std::string_view body) {
       }
     }
   }
-  std::sort(trace.spans.begin(), trace.spans.end(),
-            [](const Span& a, const Span& b) { return a.start < b.start; });
+  std::sort(trace.spans.begin(), trace.spans.end(), [](const Span& a, const Span& b) { return a.start < b.start; });
   if (!trace.spans.empty()) trace.trace_id = trace.spans.front().trace_id;
   summarize_trace(trace);
   return trace;

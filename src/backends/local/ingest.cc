@@ -6,8 +6,8 @@
 #include <fstream>
 #include <unordered_set>
 
-#include <boost/json.hpp>
 #include <fmt/format.h>
+#include <boost/json.hpp>
 
 #include "backends/local/text_formats.h"
 #include "core/json.h"
@@ -104,7 +104,10 @@ class Importer {
  public:
   Importer(store::TelemetryStore& store, IngestReport& report, const IngestOptions& options, std::string source,
            std::string service)
-      : sink_(store, report, options), report_(report), options_(options), source_(std::move(source)),
+      : sink_(store, report, options),
+        report_(report),
+        options_(options),
+        source_(std::move(source)),
         service_(std::move(service)) {}
 
   Status run(std::string_view text, Format format) {
@@ -118,8 +121,11 @@ class Importer {
       case Format::kLogfmt: TINKR_RETURN_IF_ERROR(logfmt(text)); break;
       case Format::kPlainText: TINKR_RETURN_IF_ERROR(plain(text)); break;
       case Format::kPrometheus: TINKR_RETURN_IF_ERROR(prometheus(text)); break;
-      case Format::kUnknown: problem(0, "unrecognised format (expected OTLP/JSON, JSON lines, logfmt, "
-                                        "timestamped text or Prometheus text)"); break;
+      case Format::kUnknown:
+        problem(0,
+                "unrecognised format (expected OTLP/JSON, JSON lines, logfmt, "
+                "timestamped text or Prometheus text)");
+        break;
     }
     return sink_.flush();
   }
@@ -374,8 +380,8 @@ json::value to_json(const IngestReport& r) {
     problems.push_back(json::object{{"source", p.source}, {"line", p.line}, {"reason", p.reason}});
   json::array files;
   for (const auto& [path, format] : r.files) files.push_back(json::object{{"path", path}, {"format", format}});
-  return json::object{{"logs", r.logs},         {"points", r.points},     {"spans", r.spans},
-                      {"rejected", r.rejected}, {"duplicates", r.duplicates}, {"problems", std::move(problems)},
+  return json::object{{"logs", r.logs},           {"points", r.points},         {"spans", r.spans},
+                      {"rejected", r.rejected},   {"duplicates", r.duplicates}, {"problems", std::move(problems)},
                       {"files", std::move(files)}};
 }
 
@@ -383,8 +389,8 @@ Result<IngestReport> ingest_text(store::TelemetryStore& store, std::string_view 
                                  std::string_view source, const IngestOptions& options) {
   IngestReport report;
   if (format == Format::kUnknown) format = detect_format(text.substr(0, 64 * 1024), source);
-  std::string service = options.default_service.empty() ? std::filesystem::path(source).stem().string()
-                                                         : options.default_service;
+  std::string service =
+      options.default_service.empty() ? std::filesystem::path(source).stem().string() : options.default_service;
   report.files.emplace_back(std::string(source), std::string(format_name(format)));
   Importer importer(store, report, options, std::string(source), service);
   TINKR_RETURN_IF_ERROR(importer.run(text, format));
@@ -412,7 +418,8 @@ Result<IngestReport> ingest_files(store::TelemetryStore& store, const std::vecto
       continue;
     }
     IngestOptions per_file = options;
-    per_file.max_problems = options.max_problems > total.problems.size() ? options.max_problems - total.problems.size() : 0;
+    per_file.max_problems =
+        options.max_problems > total.problems.size() ? options.max_problems - total.problems.size() : 0;
     TINKR_ASSIGN_OR_RETURN(IngestReport r, ingest_text(store, text, Format::kUnknown, path.string(), per_file));
     total.logs += r.logs;
     total.points += r.points;

@@ -57,12 +57,12 @@ struct IngestProblem {
 };
 
 struct IngestReport {
-  size_t logs = 0;           // log lines stored
-  size_t points = 0;         // metric points stored
-  size_t spans = 0;          // spans stored
-  size_t rejected = 0;       // malformed records (see problems)
-  size_t duplicates = 0;     // exact duplicate log lines not stored again
-  std::vector<IngestProblem> problems;  // the first max_problems rejections
+  size_t logs = 0;                                         // log lines stored
+  size_t points = 0;                                       // metric points stored
+  size_t spans = 0;                                        // spans stored
+  size_t rejected = 0;                                     // malformed records (see problems)
+  size_t duplicates = 0;                                   // exact duplicate log lines not stored again
+  std::vector<IngestProblem> problems;                     // the first max_problems rejections
   std::vector<std::pair<std::string, std::string>> files;  // path, detected format
 
   void add_problem(std::string source, size_t line, std::string reason, size_t max_problems);
@@ -74,7 +74,7 @@ struct IngestOptions {
   std::string default_service;  // for records without one; empty: the file name's stem
   Timestamp now{};              // for Prometheus samples without timestamps; default: the clock
   size_t max_problems = 20;
-  size_t batch_size = 20000;    // records per transaction
+  size_t batch_size = 20000;  // records per transaction
 };
 
 // Imports each file. A file that cannot be read or whose format is unknown is

@@ -15,16 +15,21 @@ namespace {
 // Stored metric names tried, in order, for each alias.
 const std::map<std::string, std::vector<std::string>, std::less<>>& metric_aliases() {
   static const std::map<std::string, std::vector<std::string>, std::less<>> kMetricAliases = {
-      {"request_rate", {"request_rate", "http_server_request_rate", "http_requests_per_second", "http.server.request_rate"}},
+      {"request_rate",
+       {"request_rate", "http_server_request_rate", "http_requests_per_second", "http.server.request_rate"}},
       {"error_rate", {"error_rate", "http_server_error_rate", "http.server.error_rate"}},
-      {"latency_p50", {"latency_p50", "http_server_latency_p50", "http.server.request.duration_p50",
-                       "http.server.duration_p50", "http_server_request_duration_seconds_p50"}},
-      {"latency_p99", {"latency_p99", "http_server_latency_p99", "http.server.request.duration_p99",
-                       "http.server.duration_p99", "http_server_request_duration_seconds_p99"}},
-      {"cpu", {"cpu", "process_cpu_utilization", "process.cpu.utilization", "system.cpu.utilization",
-               "container_cpu_usage", "cpu_usage"}},
-      {"memory", {"memory", "process_memory_usage", "process.memory.usage", "system.memory.usage",
-                  "container_memory_usage_bytes", "memory_usage"}},
+      {"latency_p50",
+       {"latency_p50", "http_server_latency_p50", "http.server.request.duration_p50", "http.server.duration_p50",
+        "http_server_request_duration_seconds_p50"}},
+      {"latency_p99",
+       {"latency_p99", "http_server_latency_p99", "http.server.request.duration_p99", "http.server.duration_p99",
+        "http_server_request_duration_seconds_p99"}},
+      {"cpu",
+       {"cpu", "process_cpu_utilization", "process.cpu.utilization", "system.cpu.utilization", "container_cpu_usage",
+        "cpu_usage"}},
+      {"memory",
+       {"memory", "process_memory_usage", "process.memory.usage", "system.memory.usage", "container_memory_usage_bytes",
+        "memory_usage"}},
   };
   return kMetricAliases;
 }
@@ -53,21 +58,23 @@ void resample(MetricSeries& s, const TimeRange& range, Nanos step) {
 
 double percentile(std::vector<int64_t>& v, double q) {
   std::sort(v.begin(), v.end());
-  size_t idx = static_cast<size_t>(std::ceil(q * static_cast<double>(v.size()))) ;
+  size_t idx = static_cast<size_t>(std::ceil(q * static_cast<double>(v.size())));
   return static_cast<double>(v[std::min(v.size() - 1, idx == 0 ? 0 : idx - 1)]);
 }
 
 std::string sql_param_text(const query::SqlParam& p) {
-  return std::visit([](const auto& v) -> std::string {
-    using T = std::decay_t<decltype(v)>;
-    if constexpr (std::is_same_v<T, std::string>) {
-      std::string out = "'";
-      for (char c : v) out += c == '\'' ? std::string("''") : std::string(1, c);
-      return out + "'";
-    } else {
-      return fmt::format("{}", v);
-    }
-  }, p);
+  return std::visit(
+      [](const auto& v) -> std::string {
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, std::string>) {
+          std::string out = "'";
+          for (char c : v) out += c == '\'' ? std::string("''") : std::string(1, c);
+          return out + "'";
+        } else {
+          return fmt::format("{}", v);
+        }
+      },
+      p);
 }
 
 }  // namespace
@@ -111,7 +118,8 @@ Result<std::vector<MetricSeries>> LocalBackend::log_volume(const LogVolumeQuery&
 }
 
 Result<std::vector<MetricSeries>> LocalBackend::get_metrics(const MetricQuery& q) {
-  if (q.metric.empty()) return make_error(ErrorCode::kInvalidArgument, "name a metric (request_rate, error_rate, latency_p99, …)");
+  if (q.metric.empty())
+    return make_error(ErrorCode::kInvalidArgument, "name a metric (request_rate, error_rate, latency_p99, …)");
   auto alias = metric_aliases().find(q.metric);
   std::vector<std::string> names = alias == metric_aliases().end() ? std::vector<std::string>{q.metric} : alias->second;
   for (const auto& n : names) {
@@ -123,18 +131,20 @@ Result<std::vector<MetricSeries>> LocalBackend::get_metrics(const MetricQuery& q
     }
     return series;
   }
-  const bool derivable = q.metric == "request_rate" || q.metric == "error_rate" || q.metric == "latency_p50" ||
-                         q.metric == "latency_p99";
+  const bool derivable =
+      q.metric == "request_rate" || q.metric == "error_rate" || q.metric == "latency_p50" || q.metric == "latency_p99";
   if (!derivable || q.service.empty())
-    return make_error(ErrorCode::kNotFound,
-                      fmt::format("no metric {:?}{} in the local store: ingest it (OTLP /v1/metrics, Prometheus text) "
-                                  "or ask for request_rate, error_rate, latency_p50, latency_p99 of a service with traces",
-                                  q.metric, q.service.empty() ? "" : " for " + q.service));
+    return make_error(
+        ErrorCode::kNotFound,
+        fmt::format("no metric {:?}{} in the local store: ingest it (OTLP /v1/metrics, Prometheus text) "
+                    "or ask for request_rate, error_rate, latency_p50, latency_p99 of a service with traces",
+                    q.metric, q.service.empty() ? "" : " for " + q.service));
   // Derived from the service's server spans.
   TINKR_ASSIGN_OR_RETURN(auto spans, store_->server_spans(q.service, q.range));
   if (spans.empty())
     return make_error(ErrorCode::kNotFound, fmt::format("no stored metric {:?} and no server spans of {} in the range "
-                                                        "to derive it from", q.metric, q.service));
+                                                        "to derive it from",
+                                                        q.metric, q.service));
   Nanos step = q.step.count() > 0 ? q.step : std::chrono::minutes(1);
   std::map<int64_t, std::vector<const store::ServerSpanSample*>> buckets;
   for (const auto& s : spans) buckets[(s.start_ns - to_unix_nanos(q.range.from)) / step.count()].push_back(&s);
@@ -155,7 +165,8 @@ Result<std::vector<MetricSeries>> LocalBackend::get_metrics(const MetricQuery& q
     if (q.metric == "request_rate") {
       v = static_cast<double>(b.size()) / step_s;
     } else if (q.metric == "error_rate") {
-      v = static_cast<double>(std::count_if(b.begin(), b.end(), [](auto* s) { return s->error; })) / static_cast<double>(b.size());
+      v = static_cast<double>(std::count_if(b.begin(), b.end(), [](auto* s) { return s->error; })) /
+          static_cast<double>(b.size());
     } else {
       std::vector<int64_t> d;
       for (auto* s : b) d.push_back(s->duration_ns);
@@ -204,24 +215,30 @@ Status LocalBackend::check() {
   return ok_status();
 }
 
-Result<std::unique_ptr<LocalBackend>> make_local_backend(const config::Profile& profile, const config::Environment& env) {
+Result<std::unique_ptr<LocalBackend>> make_local_backend(const config::Profile& profile,
+                                                         const config::Environment& env) {
   std::string path = profile.get("path");
   std::filesystem::path file = path.empty() ? config::tinkr_home() / "local.db" : std::filesystem::path(path);
   if (path.starts_with("~/")) {
     auto home = env.get("HOME");
-    if (!home) return make_error(ErrorCode::kConfig, fmt::format("profile {}: path {:?} uses ~ but HOME is not set", profile.name, path));
+    if (!home)
+      return make_error(ErrorCode::kConfig,
+                        fmt::format("profile {}: path {:?} uses ~ but HOME is not set", profile.name, path));
     file = std::filesystem::path(*home) / path.substr(2);
   }
   store::TelemetryStoreOptions options;
   auto retention = parse_duration(profile.get("retention", "7d"));
   if (!retention && profile.get("retention") != "0" && profile.get("retention") != "0s")
-    return make_error(ErrorCode::kConfig, fmt::format("profile {}: retention: {} (e.g. \"7d\")", profile.name, retention.error().message));
+    return make_error(ErrorCode::kConfig,
+                      fmt::format("profile {}: retention: {} (e.g. \"7d\")", profile.name, retention.error().message));
   options.retention = retention ? *retention : Nanos(0);
   std::string size = profile.get("max_size_mb", "1024");
   char* end = nullptr;
   long long mb = std::strtoll(size.c_str(), &end, 10);
   if (size.empty() || *end != '\0' || mb < 0)
-    return make_error(ErrorCode::kConfig, fmt::format("profile {}: max_size_mb must be a whole number of megabytes, got {:?}", profile.name, size));
+    return make_error(ErrorCode::kConfig,
+                      fmt::format("profile {}: max_size_mb must be a whole number of megabytes, got {:?}", profile.name,
+                                  size));
   options.max_size_bytes = mb * 1024 * 1024;
   TINKR_ASSIGN_OR_RETURN(auto store, store::TelemetryStore::open(file, options));
   TINKR_RETURN_IF_ERROR(store->enforce_limits(now()));
@@ -233,11 +250,12 @@ Result<std::unique_ptr<LocalBackend>> make_local_backend(const config::Profile& 
 namespace tinkr {
 
 void register_local_backend(BackendRegistry& registry) {
-  registry.add("local", [](const config::Profile& profile, const config::Environment& env)
-                            -> Result<std::unique_ptr<ObservabilityBackend>> {
-    TINKR_ASSIGN_OR_RETURN(auto backend, local::make_local_backend(profile, env));
-    return std::unique_ptr<ObservabilityBackend>(std::move(backend));
-  });
+  registry.add("local",
+               [](const config::Profile& profile,
+                  const config::Environment& env) -> Result<std::unique_ptr<ObservabilityBackend>> {
+                 TINKR_ASSIGN_OR_RETURN(auto backend, local::make_local_backend(profile, env));
+                 return std::unique_ptr<ObservabilityBackend>(std::move(backend));
+               });
 }
 
 }  // namespace tinkr

@@ -12,8 +12,8 @@
 #include <charconv>
 #include <cmath>
 
-#include <boost/json.hpp>
 #include <fmt/format.h>
+#include <boost/json.hpp>
 
 #include "backends/local/ingest.h"
 #include "core/json.h"
@@ -120,7 +120,8 @@ std::optional<std::string> read_id(const json::value& holder, std::string_view k
   std::string_view s = get_string(holder, key);
   if (s.empty()) return std::string();
   std::string out;
-  if (s.size() == bytes * 2 && std::all_of(s.begin(), s.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); })) {
+  if (s.size() == bytes * 2 &&
+      std::all_of(s.begin(), s.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); })) {
     out.reserve(s.size());
     for (char c : s) out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
   } else {
@@ -218,34 +219,39 @@ OtlpDecoded decode_otlp_logs(const json::value& request) {
   size_t index = 0;
   for_each_scope_item(request, "resourceLogs", "scopeLogs", "logRecords",
                       [&](const std::string& service, const Attributes& resource_attrs, const json::value& rec) {
-    ++index;
-    if (!rec.is_object()) return reject(d, fmt::format("log record {}: not an object", index));
-    LogEntry e;
-    auto t = int64_field(rec, "timeUnixNano");
-    if (!t || *t == 0) t = int64_field(rec, "observedTimeUnixNano");
-    if (!t || *t == 0) return reject(d, fmt::format("log record {}: no timeUnixNano or observedTimeUnixNano", index));
-    e.time = from_unix_nanos(*t);
-    e.service = service;
-    int sev = static_cast<int>(int64_field(rec, "severityNumber").value_or(0));
-    e.level = sev > 0 ? level_from_otel_severity(sev) : parse_level(get_string(rec, "severityText"));
-    if (const json::value* body = find_field(rec, "body")) e.message = otlp_any_value_text(*body);
-    auto trace_id = read_id(rec, "traceId", 16);
-    auto span_id = read_id(rec, "spanId", 8);
-    if (!trace_id || !span_id)
-      return reject(d, fmt::format("log record {}: traceId/spanId must be hex (32/16 digits)", index));
-    e.trace_id = std::move(*trace_id);
-    e.span_id = std::move(*span_id);
-    e.attributes = resource_attrs;
-    read_attributes(rec, e.attributes);
-    d.logs.push_back(std::move(e));
-  });
+                        ++index;
+                        if (!rec.is_object()) return reject(d, fmt::format("log record {}: not an object", index));
+                        LogEntry e;
+                        auto t = int64_field(rec, "timeUnixNano");
+                        if (!t || *t == 0) t = int64_field(rec, "observedTimeUnixNano");
+                        if (!t || *t == 0)
+                          return reject(d,
+                                        fmt::format("log record {}: no timeUnixNano or observedTimeUnixNano", index));
+                        e.time = from_unix_nanos(*t);
+                        e.service = service;
+                        int sev = static_cast<int>(int64_field(rec, "severityNumber").value_or(0));
+                        e.level =
+                            sev > 0 ? level_from_otel_severity(sev) : parse_level(get_string(rec, "severityText"));
+                        if (const json::value* body = find_field(rec, "body")) e.message = otlp_any_value_text(*body);
+                        auto trace_id = read_id(rec, "traceId", 16);
+                        auto span_id = read_id(rec, "spanId", 8);
+                        if (!trace_id || !span_id)
+                          return reject(d,
+                                        fmt::format("log record {}: traceId/spanId must be hex (32/16 digits)", index));
+                        e.trace_id = std::move(*trace_id);
+                        e.span_id = std::move(*span_id);
+                        e.attributes = resource_attrs;
+                        read_attributes(rec, e.attributes);
+                        d.logs.push_back(std::move(e));
+                      });
   return d;
 }
 
 OtlpDecoded decode_otlp_metrics(const json::value& request) {
   OtlpDecoded d;
   std::map<std::pair<std::string, std::string>, size_t> index;  // (name, labels key) -> series
-  auto add_point = [&](const std::string& name, const std::string& unit, const Attributes& labels, int64_t t, double v) {
+  auto add_point = [&](const std::string& name, const std::string& unit, const Attributes& labels, int64_t t,
+                       double v) {
     if (std::isnan(v)) return reject(d, fmt::format("metric {}: NaN value not stored", name));
     std::string key;
     for (const auto& [k, val] : labels) key += k + '\x1f' + val + '\x1e';
@@ -253,88 +259,90 @@ OtlpDecoded decode_otlp_metrics(const json::value& request) {
     if (inserted) d.metrics.push_back(MetricSeries{name, unit, labels, {}});
     d.metrics[it->second].points.push_back({from_unix_nanos(t), v});
   };
-  for_each_scope_item(request, "resourceMetrics", "scopeMetrics", "metrics",
-                      [&](const std::string& service, const Attributes&, const json::value& m) {
-    std::string name(get_string(m, "name"));
-    std::string unit(get_string(m, "unit"));
-    if (name.empty()) return reject(d, "metric without a name");
-    auto base_labels = [&](const json::value& dp) {
-      Attributes labels;
-      read_attributes(dp, labels);
-      labels["service"] = service;
-      return labels;
-    };
-    auto point_time = [&](const json::value& dp) -> std::optional<int64_t> {
-      auto t = int64_field(dp, "timeUnixNano");
-      if (!t || *t == 0) {
-        reject(d, fmt::format("metric {}: data point without timeUnixNano", name));
-        return std::nullopt;
-      }
-      return t;
-    };
-    const json::value* body = nullptr;
-    if ((body = find_field(m, "gauge")) || (body = find_field(m, "sum"))) {
-      const json::array* points = array_field(*body, "dataPoints");
-      if (!points) return;
-      for (const auto& dp : *points) {
-        auto t = point_time(dp);
-        if (!t) continue;
-        std::optional<double> v;
-        if (const json::value* f = find_field(dp, "asDouble")) v = double_value(*f);
-        else if (auto i = int64_field(dp, "asInt")) v = static_cast<double>(*i);
-        if (!v) {
-          reject(d, fmt::format("metric {}: data point without asDouble/asInt", name));
-          continue;
-        }
-        add_point(name, unit, base_labels(dp), *t, *v);
-      }
-    } else if ((body = find_field(m, "histogram"))) {
-      const json::array* points = array_field(*body, "dataPoints");
-      if (!points) return;
-      for (const auto& dp : *points) {
-        auto t = point_time(dp);
-        if (!t) continue;
-        std::vector<int64_t> counts;
-        std::vector<double> bounds;
-        if (const auto* bc = array_field(dp, "bucketCounts"))
-          for (const auto& c : *bc) {
-            json::value holder = json::object{{"c", c}};
-            counts.push_back(int64_field(holder, "c").value_or(0));
+  for_each_scope_item(
+      request, "resourceMetrics", "scopeMetrics", "metrics",
+      [&](const std::string& service, const Attributes&, const json::value& m) {
+        std::string name(get_string(m, "name"));
+        std::string unit(get_string(m, "unit"));
+        if (name.empty()) return reject(d, "metric without a name");
+        auto base_labels = [&](const json::value& dp) {
+          Attributes labels;
+          read_attributes(dp, labels);
+          labels["service"] = service;
+          return labels;
+        };
+        auto point_time = [&](const json::value& dp) -> std::optional<int64_t> {
+          auto t = int64_field(dp, "timeUnixNano");
+          if (!t || *t == 0) {
+            reject(d, fmt::format("metric {}: data point without timeUnixNano", name));
+            return std::nullopt;
           }
-        if (const auto* eb = array_field(dp, "explicitBounds"))
-          for (const auto& b : *eb) bounds.push_back(double_value(b).value_or(0));
-        Attributes labels = base_labels(dp);
-        if (auto c = int64_field(dp, "count")) add_point(name + "_count", "1", labels, *t, static_cast<double>(*c));
-        if (const json::value* s = find_field(dp, "sum"))
-          if (auto v = double_value(*s)) add_point(name + "_sum", unit, labels, *t, *v);
-        if (!counts.empty() && counts.size() == bounds.size() + 1) {
-          double p50 = bucket_quantile(counts, bounds, 0.5), p99 = bucket_quantile(counts, bounds, 0.99);
-          if (!std::isnan(p50)) add_point(name + "_p50", unit, labels, *t, p50);
-          if (!std::isnan(p99)) add_point(name + "_p99", unit, labels, *t, p99);
-        } else if (!counts.empty()) {
-          reject(d, fmt::format("metric {}: bucketCounts must have one more entry than explicitBounds", name));
-        }
-      }
-    } else if ((body = find_field(m, "summary"))) {
-      const json::array* points = array_field(*body, "dataPoints");
-      if (!points) return;
-      for (const auto& dp : *points) {
-        auto t = point_time(dp);
-        if (!t) continue;
-        Attributes labels = base_labels(dp);
-        if (auto c = int64_field(dp, "count")) add_point(name + "_count", "1", labels, *t, static_cast<double>(*c));
-        if (const auto* qs = array_field(dp, "quantileValues"))
-          for (const auto& q : *qs) {
-            double quantile = get_double(q, "quantile", -1), value = get_double(q, "value");
-            if (std::abs(quantile - 0.5) < 1e-9) add_point(name + "_p50", unit, labels, *t, value);
-            else if (std::abs(quantile - 0.99) < 1e-9) add_point(name + "_p99", unit, labels, *t, value);
+          return t;
+        };
+        const json::value* body = nullptr;
+        if ((body = find_field(m, "gauge")) || (body = find_field(m, "sum"))) {
+          const json::array* points = array_field(*body, "dataPoints");
+          if (!points) return;
+          for (const auto& dp : *points) {
+            auto t = point_time(dp);
+            if (!t) continue;
+            std::optional<double> v;
+            if (const json::value* f = find_field(dp, "asDouble")) v = double_value(*f);
+            else if (auto i = int64_field(dp, "asInt")) v = static_cast<double>(*i);
+            if (!v) {
+              reject(d, fmt::format("metric {}: data point without asDouble/asInt", name));
+              continue;
+            }
+            add_point(name, unit, base_labels(dp), *t, *v);
           }
-      }
-    } else if ((body = find_field(m, "exponentialHistogram"))) {
-      size_t n = array_field(*body, "dataPoints") ? array_field(*body, "dataPoints")->size() : 0;
-      for (size_t i = 0; i < n; ++i) reject(d, fmt::format("metric {}: exponential histograms are not supported", name));
-    }
-  });
+        } else if ((body = find_field(m, "histogram"))) {
+          const json::array* points = array_field(*body, "dataPoints");
+          if (!points) return;
+          for (const auto& dp : *points) {
+            auto t = point_time(dp);
+            if (!t) continue;
+            std::vector<int64_t> counts;
+            std::vector<double> bounds;
+            if (const auto* bc = array_field(dp, "bucketCounts"))
+              for (const auto& c : *bc) {
+                json::value holder = json::object{{"c", c}};
+                counts.push_back(int64_field(holder, "c").value_or(0));
+              }
+            if (const auto* eb = array_field(dp, "explicitBounds"))
+              for (const auto& b : *eb) bounds.push_back(double_value(b).value_or(0));
+            Attributes labels = base_labels(dp);
+            if (auto c = int64_field(dp, "count")) add_point(name + "_count", "1", labels, *t, static_cast<double>(*c));
+            if (const json::value* s = find_field(dp, "sum"))
+              if (auto v = double_value(*s)) add_point(name + "_sum", unit, labels, *t, *v);
+            if (!counts.empty() && counts.size() == bounds.size() + 1) {
+              double p50 = bucket_quantile(counts, bounds, 0.5), p99 = bucket_quantile(counts, bounds, 0.99);
+              if (!std::isnan(p50)) add_point(name + "_p50", unit, labels, *t, p50);
+              if (!std::isnan(p99)) add_point(name + "_p99", unit, labels, *t, p99);
+            } else if (!counts.empty()) {
+              reject(d, fmt::format("metric {}: bucketCounts must have one more entry than explicitBounds", name));
+            }
+          }
+        } else if ((body = find_field(m, "summary"))) {
+          const json::array* points = array_field(*body, "dataPoints");
+          if (!points) return;
+          for (const auto& dp : *points) {
+            auto t = point_time(dp);
+            if (!t) continue;
+            Attributes labels = base_labels(dp);
+            if (auto c = int64_field(dp, "count")) add_point(name + "_count", "1", labels, *t, static_cast<double>(*c));
+            if (const auto* qs = array_field(dp, "quantileValues"))
+              for (const auto& q : *qs) {
+                double quantile = get_double(q, "quantile", -1), value = get_double(q, "value");
+                if (std::abs(quantile - 0.5) < 1e-9) add_point(name + "_p50", unit, labels, *t, value);
+                else if (std::abs(quantile - 0.99) < 1e-9) add_point(name + "_p99", unit, labels, *t, value);
+              }
+          }
+        } else if ((body = find_field(m, "exponentialHistogram"))) {
+          size_t n = array_field(*body, "dataPoints") ? array_field(*body, "dataPoints")->size() : 0;
+          for (size_t i = 0; i < n; ++i)
+            reject(d, fmt::format("metric {}: exponential histograms are not supported", name));
+        }
+      });
   return d;
 }
 
@@ -343,37 +351,40 @@ OtlpDecoded decode_otlp_traces(const json::value& request) {
   size_t index = 0;
   for_each_scope_item(request, "resourceSpans", "scopeSpans", "spans",
                       [&](const std::string& service, const Attributes&, const json::value& sp) {
-    ++index;
-    if (!sp.is_object()) return reject(d, fmt::format("span {}: not an object", index));
-    Span s;
-    auto trace_id = read_id(sp, "traceId", 16);
-    auto span_id = read_id(sp, "spanId", 8);
-    auto parent = read_id(sp, "parentSpanId", 8);
-    if (!trace_id || !span_id || !parent || trace_id->empty() || span_id->empty())
-      return reject(d, fmt::format("span {}: traceId/spanId must be hex (32/16 digits, not all zero)", index));
-    auto start = int64_field(sp, "startTimeUnixNano");
-    auto end = int64_field(sp, "endTimeUnixNano");
-    if (!start || !end || *start == 0 || *end < *start)
-      return reject(d, fmt::format("span {}: needs startTimeUnixNano <= endTimeUnixNano", index));
-    s.trace_id = std::move(*trace_id);
-    s.span_id = std::move(*span_id);
-    s.parent_span_id = std::move(*parent);
-    s.service = service;
-    s.name = std::string(get_string(sp, "name"));
-    if (const json::value* k = find_field(sp, "kind")) {
-      if (k->is_string()) s.kind = parse_span_kind(k->as_string());
-      else s.kind = parse_span_kind(std::to_string(get_int(sp, "kind")));
-    }
-    s.start = from_unix_nanos(*start);
-    s.duration = Nanos(*end - *start);
-    if (const json::value* st = find_field(sp, "status")) {
-      if (const json::value* c = find_field(*st, "code"))
-        s.status = parse_span_status(c->is_string() ? std::string(c->as_string()) : std::to_string(get_int(*st, "code")));
-      s.status_message = std::string(get_string(*st, "message"));
-    }
-    read_attributes(sp, s.attributes);
-    d.spans.push_back(std::move(s));
-  });
+                        ++index;
+                        if (!sp.is_object()) return reject(d, fmt::format("span {}: not an object", index));
+                        Span s;
+                        auto trace_id = read_id(sp, "traceId", 16);
+                        auto span_id = read_id(sp, "spanId", 8);
+                        auto parent = read_id(sp, "parentSpanId", 8);
+                        if (!trace_id || !span_id || !parent || trace_id->empty() || span_id->empty())
+                          return reject(d,
+                                        fmt::format("span {}: traceId/spanId must be hex (32/16 digits, not all zero)",
+                                                    index));
+                        auto start = int64_field(sp, "startTimeUnixNano");
+                        auto end = int64_field(sp, "endTimeUnixNano");
+                        if (!start || !end || *start == 0 || *end < *start)
+                          return reject(d, fmt::format("span {}: needs startTimeUnixNano <= endTimeUnixNano", index));
+                        s.trace_id = std::move(*trace_id);
+                        s.span_id = std::move(*span_id);
+                        s.parent_span_id = std::move(*parent);
+                        s.service = service;
+                        s.name = std::string(get_string(sp, "name"));
+                        if (const json::value* k = find_field(sp, "kind")) {
+                          if (k->is_string()) s.kind = parse_span_kind(k->as_string());
+                          else s.kind = parse_span_kind(std::to_string(get_int(sp, "kind")));
+                        }
+                        s.start = from_unix_nanos(*start);
+                        s.duration = Nanos(*end - *start);
+                        if (const json::value* st = find_field(sp, "status")) {
+                          if (const json::value* c = find_field(*st, "code"))
+                            s.status = parse_span_status(c->is_string() ? std::string(c->as_string())
+                                                                        : std::to_string(get_int(*st, "code")));
+                          s.status_message = std::string(get_string(*st, "message"));
+                        }
+                        read_attributes(sp, s.attributes);
+                        d.spans.push_back(std::move(s));
+                      });
   return d;
 }
 

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
-#include <boost/json.hpp>
 #include <fmt/format.h>
+#include <boost/json.hpp>
 
 #include "core/json.h"
 
@@ -38,7 +38,8 @@ OtlpHttpResponse handle_otlp_http(store::TelemetryStore& store, std::string_view
   } else if (path == "/v1/traces") {
     format = Format::kOtlpTraces, rejected_field = "rejectedSpans", top_key = "resourceSpans";
   } else {
-    return status_answer(404, kNotFound, fmt::format("unknown OTLP path {:?}: use /v1/logs, /v1/metrics or /v1/traces", path));
+    return status_answer(404, kNotFound,
+                         fmt::format("unknown OTLP path {:?}: use /v1/logs, /v1/metrics or /v1/traces", path));
   }
   std::string ct(content_type.substr(0, content_type.find(';')));
   while (!ct.empty() && ct.back() == ' ') ct.pop_back();
@@ -65,7 +66,8 @@ OtlpHttpResponse handle_otlp_http(store::TelemetryStore& store, std::string_view
   // A body of another signal would be silently empty: say so.
   for (const char* other : {"resourceLogs", "resourceMetrics", "resourceSpans"})
     if (std::string_view(other) != top_key && v->as_object().contains(other))
-      return status_answer(400, kInvalidArgument, fmt::format("{} sent to {}: wrong path for this signal", other, path));
+      return status_answer(400, kInvalidArgument,
+                           fmt::format("{} sent to {}: wrong path for this signal", other, path));
   IngestOptions options;
   options.default_service = "unknown_service";  // OTel's name for a resource without service.name
   auto report = ingest_text(store, body, format, "request", options);
@@ -77,7 +79,8 @@ OtlpHttpResponse handle_otlp_http(store::TelemetryStore& store, std::string_view
   if (r.report.rejected > 0) {
     std::string message = fmt::format("{} record(s) rejected", r.report.rejected);
     for (const auto& p : r.report.problems) message += "; " + p.reason;
-    answer["partialSuccess"] = json::object{{rejected_field, std::to_string(r.report.rejected)}, {"errorMessage", message}};
+    answer["partialSuccess"] =
+        json::object{{rejected_field, std::to_string(r.report.rejected)}, {"errorMessage", message}};
   }
   r.body = json::serialize(answer);
   return r;

@@ -4,8 +4,8 @@
 #include <charconv>
 #include <cmath>
 
-#include <boost/json.hpp>
 #include <fmt/format.h>
+#include <boost/json.hpp>
 
 namespace tinkr::local {
 namespace {
@@ -28,15 +28,18 @@ bool one_of(std::string_view key, const std::array<std::string_view, N>& names) 
 }
 
 constexpr std::array<std::string_view, 6> kTimeKeys = {"time", "timestamp", "@timestamp", "ts", "t", "datetime"};
-constexpr std::array<std::string_view, 7> kLevelKeys = {"level", "severity", "lvl", "loglevel", "levelname", "log.level", "severity_text"};
+constexpr std::array<std::string_view, 7> kLevelKeys = {"level",     "severity",  "lvl",          "loglevel",
+                                                        "levelname", "log.level", "severity_text"};
 constexpr std::array<std::string_view, 5> kMessageKeys = {"msg", "message", "log", "body", "event"};
-constexpr std::array<std::string_view, 6> kServiceKeys = {"service", "service.name", "service_name", "app", "application", "logger_service"};
+constexpr std::array<std::string_view, 6> kServiceKeys = {"service", "service.name", "service_name",
+                                                          "app",     "application",  "logger_service"};
 constexpr std::array<std::string_view, 4> kTraceKeys = {"trace_id", "traceId", "trace.id", "traceid"};
 constexpr std::array<std::string_view, 4> kSpanKeys = {"span_id", "spanId", "span.id", "spanid"};
 
 void flatten(const json::value& v, std::string prefix, Fields& out) {
   if (v.is_object() && !v.as_object().empty()) {
-    for (const auto& [k, val] : v.as_object()) flatten(val, prefix.empty() ? std::string(k) : prefix + "." + std::string(k), out);
+    for (const auto& [k, val] : v.as_object())
+      flatten(val, prefix.empty() ? std::string(k) : prefix + "." + std::string(k), out);
     return;
   }
   if (v.is_string()) out.emplace_back(std::move(prefix), std::string(v.as_string()));
@@ -57,10 +60,10 @@ std::optional<Timestamp> parse_log_time(std::string_view s) {
     auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
     if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
     double ns;
-    if (v < 1e11) ns = v * 1e9;        // seconds (until year 5138)
-    else if (v < 1e14) ns = v * 1e6;   // milliseconds
-    else if (v < 1e17) ns = v * 1e3;   // microseconds
-    else ns = v;                       // nanoseconds
+    if (v < 1e11) ns = v * 1e9;       // seconds (until year 5138)
+    else if (v < 1e14) ns = v * 1e6;  // milliseconds
+    else if (v < 1e17) ns = v * 1e3;  // microseconds
+    else ns = v;                      // nanoseconds
     if (s.find('.') == std::string_view::npos && v >= 1e17) {
       int64_t exact = 0;
       std::from_chars(s.data(), s.data() + s.size(), exact);
@@ -74,7 +77,8 @@ std::optional<Timestamp> parse_log_time(std::string_view s) {
   // No zone designator: UTC.
   size_t t_pos = 10;
   std::string_view after_time = std::string_view(text).substr(t_pos + 1);
-  bool has_zone = after_time.find_first_of("zZ+") != std::string_view::npos || after_time.find('-') != std::string_view::npos;
+  bool has_zone =
+      after_time.find_first_of("zZ+") != std::string_view::npos || after_time.find('-') != std::string_view::npos;
   if (!has_zone) text += 'Z';
   auto t = parse_rfc3339(text);
   if (!t) return std::nullopt;
@@ -123,7 +127,8 @@ Result<LogEntry> entry_from_fields(Fields&& fields, std::string_view default_ser
       e.attributes.insert_or_assign(std::move(k), std::move(v));
     }
   }
-  if (!have_time) return make_error(ErrorCode::kInvalidArgument, "no timestamp field (time, timestamp, @timestamp, ts)");
+  if (!have_time)
+    return make_error(ErrorCode::kInvalidArgument, "no timestamp field (time, timestamp, @timestamp, ts)");
   if (!have_message) return make_error(ErrorCode::kInvalidArgument, "no message field (msg, message, log, body)");
   if (!have_service) e.service = std::string(default_service);
   return e;
@@ -151,9 +156,11 @@ Result<Fields> parse_logfmt(std::string_view line) {
     size_t key_start = i;
     while (i < n && line[i] != '=' && line[i] != ' ' && line[i] != '\t' && line[i] != '"') ++i;
     std::string key(line.substr(key_start, i - key_start));
-    if (key.empty()) return make_error(ErrorCode::kInvalidArgument, fmt::format("logfmt: expected a key at column {}", i + 1));
+    if (key.empty())
+      return make_error(ErrorCode::kInvalidArgument, fmt::format("logfmt: expected a key at column {}", i + 1));
     if (i >= n || line[i] != '=') {  // a bare key is a boolean flag
-      if (i < n && line[i] == '"') return make_error(ErrorCode::kInvalidArgument, fmt::format("logfmt: unexpected quote at column {}", i + 1));
+      if (i < n && line[i] == '"')
+        return make_error(ErrorCode::kInvalidArgument, fmt::format("logfmt: unexpected quote at column {}", i + 1));
       out.emplace_back(std::move(key), "true");
       continue;
     }
@@ -174,7 +181,8 @@ Result<Fields> parse_logfmt(std::string_view line) {
           value.push_back(c);
         }
       }
-      if (!closed) return make_error(ErrorCode::kInvalidArgument, "logfmt: unterminated quoted value for key '" + key + "'");
+      if (!closed)
+        return make_error(ErrorCode::kInvalidArgument, "logfmt: unterminated quoted value for key '" + key + "'");
     } else {
       size_t v0 = i;
       while (i < n && line[i] != ' ' && line[i] != '\t') ++i;
@@ -190,8 +198,8 @@ std::optional<std::pair<Timestamp, std::string_view>> leading_timestamp(std::str
   // "2026-11-23T09:13:00.123Z", "2026-11-23 09:13:00,123", "2026-11-23 09:13:00.123+02:00", optionally in [ ].
   size_t skip = !line.empty() && line[0] == '[' ? 1 : 0;
   std::string_view s = line.substr(skip);
-  if (s.size() < 19 || !is_digit(s[0]) || !is_digit(s[3]) || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != ' ' && s[10] != 't') ||
-      s[13] != ':' || s[16] != ':')
+  if (s.size() < 19 || !is_digit(s[0]) || !is_digit(s[3]) || s[4] != '-' || s[7] != '-' ||
+      (s[10] != 'T' && s[10] != ' ' && s[10] != 't') || s[13] != ':' || s[16] != ':')
     return std::nullopt;
   size_t end = 19;
   if (end < s.size() && (s[end] == '.' || s[end] == ',')) {
@@ -224,8 +232,10 @@ LogEntry plain_entry(Timestamp t, std::string_view rest, std::string_view defaul
     std::string_view word = scan.substr(0, sp);
     std::string_view w = word;
     while (!w.empty() && (w.front() == '[' || w.front() == '<' || w.front() == '(')) w.remove_prefix(1);
-    while (!w.empty() && (w.back() == ']' || w.back() == '>' || w.back() == ':' || w.back() == ')' || w.back() == ',')) w.remove_suffix(1);
-    if (w.size() >= 4 && w.size() <= 11 && std::all_of(w.begin(), w.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)); })) {
+    while (!w.empty() && (w.back() == ']' || w.back() == '>' || w.back() == ':' || w.back() == ')' || w.back() == ','))
+      w.remove_suffix(1);
+    if (w.size() >= 4 && w.size() <= 11 &&
+        std::all_of(w.begin(), w.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)); })) {
       Level l = parse_level(w);
       if (l != Level::kUnknown) {
         e.level = l;

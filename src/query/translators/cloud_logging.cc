@@ -45,8 +45,8 @@ void append_payload_path(const std::string& field, std::string& out) {
   size_t start = 0;
   while (start <= field.size()) {
     size_t dot = field.find('.', start);
-    std::string_view seg = std::string_view(field).substr(start, dot == std::string::npos ? std::string::npos
-                                                                                           : dot - start);
+    std::string_view seg =
+        std::string_view(field).substr(start, dot == std::string::npos ? std::string::npos : dot - start);
     out += '.';
     if (plain_segment(seg)) out += seg;
     else escape::append_cloud_logging_string(seg, out);

@@ -25,8 +25,8 @@ const std::vector<std::string_view>& level_spellings(Level level) {
   static const std::vector<std::string_view> kInfo = {"info", "information", "informational", "notice"};
   static const std::vector<std::string_view> kWarn = {"warn", "warning"};
   static const std::vector<std::string_view> kError = {"error", "err"};
-  static const std::vector<std::string_view> kCritical = {"critical", "crit", "fatal", "panic", "alert", "emerg",
-                                                          "emergency"};
+  static const std::vector<std::string_view> kCritical = {"critical", "crit",  "fatal",    "panic",
+                                                          "alert",    "emerg", "emergency"};
   static const std::vector<std::string_view> kNone = {};
   switch (level) {
     case Level::kTrace: return kTrace;
@@ -55,9 +55,8 @@ std::string level_regex(const std::vector<Level>& levels) {
 }
 
 Error unsupported(std::string_view dialect, std::string_view what) {
-  return make_error(ErrorCode::kInvalidArgument,
-                    std::string(dialect) + " cannot express " + std::string(what) +
-                        "; rewrite the filter or pass a native query");
+  return make_error(ErrorCode::kInvalidArgument, std::string(dialect) + " cannot express " + std::string(what) +
+                                                     "; rewrite the filter or pass a native query");
 }
 
 }  // namespace tinkr::query::detail

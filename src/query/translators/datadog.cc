@@ -32,11 +32,17 @@ void append_status_values(const Node& n, std::string& out) {
     switch (l) {
       case Level::kTrace: words[count++] = "trace"; break;
       case Level::kDebug: words[count++] = "debug"; break;
-      case Level::kInfo: words[count++] = "info"; words[count++] = "notice"; break;
+      case Level::kInfo:
+        words[count++] = "info";
+        words[count++] = "notice";
+        break;
       case Level::kWarn: words[count++] = "warn"; break;
       case Level::kError: words[count++] = "error"; break;
       case Level::kCritical:
-        words[count++] = "critical"; words[count++] = "alert"; words[count++] = "emergency"; break;
+        words[count++] = "critical";
+        words[count++] = "alert";
+        words[count++] = "emergency";
+        break;
       case Level::kUnknown: break;
     }
   }

@@ -59,8 +59,7 @@ class BodyWriter {
   JsonWriter& json() { return w_; }
 
   // {"<kind>":{"<field>":"<value>"}}; `fixed_field`: a schema name, not a user's attribute.
-  void single_string(std::string_view kind, std::string_view field, std::string_view value,
-                     bool fixed_field = true) {
+  void single_string(std::string_view kind, std::string_view field, std::string_view value, bool fixed_field = true) {
     w_.begin_object();
     w_.begin_object(kind);
     if (fixed_field) w_.name(field);
@@ -114,8 +113,7 @@ class BodyWriter {
         w_.name(range_key(n.op));
         if (n.number == static_cast<double>(static_cast<int64_t>(n.number)) && n.number > -9e15 && n.number < 9e15)
           w_.int64(static_cast<int64_t>(n.number));  // 500, not 5E2
-        else
-          w_.number(n.number);
+        else w_.number(n.number);
         w_.end_object();
         w_.end_object();
         w_.end_object();

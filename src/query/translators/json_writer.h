@@ -61,8 +61,8 @@ class JsonWriter {
 
   std::string& out_;
   boost::json::serializer serializer_;
-  bool first_ = true;      // nothing written yet in the current container
-  bool after_key_ = false; // the next value is a member's value
+  bool first_ = true;       // nothing written yet in the current container
+  bool after_key_ = false;  // the next value is a member's value
 };
 
 }  // namespace tinkr::query::detail

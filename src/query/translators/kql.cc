@@ -17,23 +17,22 @@ enum class LevelKind { kNone, kAppInsightsInt, kString };
 
 struct Table {
   std::string_view name;
-  std::string_view message;    // a string expression
-  std::string_view level;      // column; empty: none (levels searched in the message)
+  std::string_view message;  // a string expression
+  std::string_view level;    // column; empty: none (levels searched in the message)
   LevelKind level_kind;
-  std::string_view service;    // column; empty: not filterable
-  std::string_view service_op; // "==", "=~" or "endswith" (_ResourceId ends with /sites/<svc>, Name with /<svc>)
-  std::string_view trace;      // column or empty
-  std::string_view span;       // column or empty
-  std::string_view dynamic;    // dynamic column for attributes; empty: attributes are columns
+  std::string_view service;     // column; empty: not filterable
+  std::string_view service_op;  // "==", "=~" or "endswith" (_ResourceId ends with /sites/<svc>, Name with /<svc>)
+  std::string_view trace;       // column or empty
+  std::string_view span;        // column or empty
+  std::string_view dynamic;     // dynamic column for attributes; empty: attributes are columns
   std::string_view project;
 };
 
 constexpr Table kTables[] = {
     {"AppTraces", "Message", "SeverityLevel", LevelKind::kAppInsightsInt, "AppRoleName", "==", "OperationId",
+     "ParentId", "Properties", "TimeGenerated, Message, SeverityLevel, AppRoleName, OperationId, ParentId, Properties"},
+    {"AppExceptions", "OuterMessage", "SeverityLevel", LevelKind::kAppInsightsInt, "AppRoleName", "==", "OperationId",
      "ParentId", "Properties",
-     "TimeGenerated, Message, SeverityLevel, AppRoleName, OperationId, ParentId, Properties"},
-    {"AppExceptions", "OuterMessage", "SeverityLevel", LevelKind::kAppInsightsInt, "AppRoleName", "==",
-     "OperationId", "ParentId", "Properties",
      "TimeGenerated, OuterMessage, ExceptionType, SeverityLevel, AppRoleName, OperationId, ParentId, Details, "
      "Properties"},
     {"ContainerLogV2", "tostring(LogMessage)", "LogLevel", LevelKind::kString, "ContainerName", "==", "", "",
@@ -43,8 +42,8 @@ constexpr Table kTables[] = {
      "TimeGenerated, LogEntry, LogEntrySource, Name, ContainerID"},
     {"ContainerAppConsoleLogs_CL", "Log_s", "", LevelKind::kNone, "ContainerAppName_s", "==", "", "", "",
      "TimeGenerated, Log_s, Stream_s, ContainerAppName_s, RevisionName_s"},
-    {"AppServiceConsoleLogs", "ResultDescription", "Level", LevelKind::kString, "_ResourceId", "endswith", "", "",
-     "", "TimeGenerated, ResultDescription, Level, _ResourceId"},
+    {"AppServiceConsoleLogs", "ResultDescription", "Level", LevelKind::kString, "_ResourceId", "endswith", "", "", "",
+     "TimeGenerated, ResultDescription, Level, _ResourceId"},
     {"FunctionAppLogs", "Message", "Level", LevelKind::kString, "AppName", "==", "", "", "",
      "TimeGenerated, Message, Level, AppName, FunctionName, HostInstanceId"},
     {"AzureDiagnostics", "Message", "Level", LevelKind::kString, "Resource", "=~", "", "", "",

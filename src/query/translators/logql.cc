@@ -98,8 +98,7 @@ Result<std::vector<Clause>> cnf(const Node& n) {
       }
       return acc;
     }
-    default:
-      return std::vector<Clause>{Clause{Literal{false, &n}}};
+    default: return std::vector<Clause>{Clause{Literal{false, &n}}};
   }
 }
 
@@ -154,8 +153,8 @@ Status append_line_filters(const Node& c, std::string& scratch, std::string& out
 
 // A label filter expression from a fields-only NNF node; an AND/OR is
 // parenthesised unless `outer` (a top-level conjunct).
-Status append_label_expr(const Node& n, const TranslateContext& ctx, bool negated, bool& needs_parser,
-                         std::string& out, bool outer = false) {
+Status append_label_expr(const Node& n, const TranslateContext& ctx, bool negated, bool& needs_parser, std::string& out,
+                         bool outer = false) {
   switch (n.kind) {
     case NodeKind::kNot: return append_label_expr(n.children.front(), ctx, !negated, needs_parser, out);
     case NodeKind::kAnd:
@@ -187,10 +186,8 @@ Status append_label_expr(const Node& n, const TranslateContext& ctx, bool negate
       }
       return ok_status();
     }
-    case NodeKind::kAll:
-      return unsupported("LogQL", negated ? "NOT *" : "*");
-    case NodeKind::kText:
-      break;
+    case NodeKind::kAll: return unsupported("LogQL", negated ? "NOT *" : "*");
+    case NodeKind::kText: break;
   }
   return unsupported("LogQL", "a word inside a field filter");
 }
@@ -207,8 +204,7 @@ bool in_nnf(const Node& n) {
       for (const auto& c : n.children)
         if (!in_nnf(c)) return false;
       return true;
-    default:
-      return true;
+    default: return true;
   }
 }
 

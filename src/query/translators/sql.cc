@@ -76,8 +76,7 @@ class SqlWriter {
       params.emplace_back(static_cast<int64_t>(n.level));
       return;
     }
-    if (n.field == kFieldService || n.field == kFieldTraceId || n.field == kFieldSpanId ||
-        n.field == kFieldMessage) {
+    if (n.field == kFieldService || n.field == kFieldTraceId || n.field == kFieldSpanId || n.field == kFieldMessage) {
       sql += "CAST(";
       sql += n.field;
       sql += " AS REAL) ";

@@ -93,12 +93,13 @@ void expect_deploy_and_timeout_named(ObservabilityBackend& backend) {
   auto events = events_with_scenario_deploys();
   const auto& truth = shared_scenario().truth;
   std::vector<std::string> streamed;
-  auto r = run_rca(backend, events.get(), "payments-api", {kNow - hours(1), kNow},
-                   [&](const Section& s) {
-                     streamed.push_back(s.title);
-                     return true;
-                   },
-                   fixed_clock());
+  auto r = run_rca(
+      backend, events.get(), "payments-api", {kNow - hours(1), kNow},
+      [&](const Section& s) {
+        streamed.push_back(s.title);
+        return true;
+      },
+      fixed_clock());
   if (std::getenv("TINKR_PRINT_REPORT") != nullptr) std::cout << all_text(r);
   ASSERT_EQ(streamed.size(), 6u);
   EXPECT_EQ(streamed[0], "Summary");
@@ -186,8 +187,9 @@ TEST(RcaReport, MetricsFailureStillGivesAReportWithTheGapStated) {
 TEST(RcaReport, SinkCanStopTheStream) {
   testing::ScenarioBackend backend(shared_scenario());
   int seen = 0;
-  auto r = run_rca(backend, nullptr, "payments-api", {kNow - hours(1), kNow},
-                   [&](const Section&) { return ++seen < 2; }, fixed_clock());
+  auto r = run_rca(
+      backend, nullptr, "payments-api", {kNow - hours(1), kNow}, [&](const Section&) { return ++seen < 2; },
+      fixed_clock());
   EXPECT_EQ(seen, 2);
   EXPECT_EQ(r.sections.size(), 2u);
 }
@@ -213,8 +215,7 @@ TEST(RcaReport, QuietServiceGivesNoCause) {
   testing::ScenarioBackend backend(shared_scenario());
   auto events = events_with_scenario_deploys();
   // inventory-service in the hour before the incident: nothing happened.
-  auto r = run_rca(backend, events.get(), "inventory-service", {kNow - hours(2), kNow - hours(1)}, {},
-                   fixed_clock());
+  auto r = run_rca(backend, events.get(), "inventory-service", {kNow - hours(2), kNow - hours(1)}, {}, fixed_clock());
   for (const auto& h : r.analysis.hypotheses) EXPECT_NE(h.kind, "deploy_regression") << all_text(r);
   EXPECT_NE(r.analysis.confidence, ConfidenceLevel::kHigh) << all_text(r);
 }

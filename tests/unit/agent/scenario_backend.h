@@ -71,10 +71,12 @@ class ScenarioBackend : public ObservabilityBackend {
 
   Result<std::vector<MetricSeries>> get_metrics(const MetricQuery& q) override {
     calls_.push_back("get_metrics");
-    static const std::map<std::string, std::string, std::less<>> kAlias = {
-        {"request_rate", "http_server_request_rate"},  {"error_rate", "http_server_error_rate"},
-        {"latency_p99", "http_server_latency_p99"},    {"latency_p50", "http_server_latency_p50"},
-        {"cpu", "process_cpu_utilization"},            {"memory", "process_memory_usage"}};
+    static const std::map<std::string, std::string, std::less<>> kAlias = {{"request_rate", "http_server_request_rate"},
+                                                                           {"error_rate", "http_server_error_rate"},
+                                                                           {"latency_p99", "http_server_latency_p99"},
+                                                                           {"latency_p50", "http_server_latency_p50"},
+                                                                           {"cpu", "process_cpu_utilization"},
+                                                                           {"memory", "process_memory_usage"}};
     auto it = kAlias.find(q.metric);
     std::string name = it == kAlias.end() ? q.metric : it->second;
     std::vector<MetricSeries> out;

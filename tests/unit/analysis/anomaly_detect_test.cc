@@ -133,7 +133,8 @@ TEST(AnomalyDetect, SameDataSameAnswerAndSeverityFilter) {
 
 TEST(AnomalyDetect, QuietServiceHasNoAnomalies) {
   const Timestamp end = at("2026-11-23T09:00:00Z");
-  MemoryBackend b = incident_backend(end - hours(2));  // the incident was two hours before the window… and data ends there
+  MemoryBackend b =
+      incident_backend(end - hours(2));  // the incident was two hours before the window… and data ends there
   for (auto& [level, s] : b.volume_by_level) {
     for (Timestamp t = end - hours(2); t < end; t += minutes(1)) s.points.push_back({t, level == "INFO" ? 600 : 1.2});
   }

@@ -130,7 +130,8 @@ TEST(Anomaly, ErrorSpikeReasonIsInNumbers) {
   const Timestamp end = at("2026-11-23T09:00:00Z");
   MetricSeries s;
   uint64_t i = 0;
-  for (Timestamp t = end - hours(3); t < end; t += minutes(10), ++i) s.points.push_back({t, 12 + std::round(8 * noise(i))});
+  for (Timestamp t = end - hours(3); t < end; t += minutes(10), ++i)
+    s.points.push_back({t, 12 + std::round(8 * noise(i))});
   s.points.back().value = 847;
   const auto found = detect_in_series(s, {end - hours(1), end}, error_spec(), "payments-api");
   ASSERT_EQ(found.size(), 1u);

@@ -18,8 +18,8 @@ TEST(ErrorClass, ClassifiesRealLinesAndNamesThePhrase) {
        ErrorClass::kDependencyDown, "service_unavailable"},
       {"context deadline exceeded (Client.Timeout exceeded while awaiting headers)", ErrorClass::kTimeout, "timeout"},
       {"java.net.SocketTimeoutException: Read timed out", ErrorClass::kTimeout, "timeout"},
-      {"HikariPool-1 - Connection is not available, request timed out after 30000ms.",
-       ErrorClass::kResourceExhaustion, "pool_exhausted"},
+      {"HikariPool-1 - Connection is not available, request timed out after 30000ms.", ErrorClass::kResourceExhaustion,
+       "pool_exhausted"},
       {"java.lang.OutOfMemoryError: Java heap space", ErrorClass::kResourceExhaustion, "out_of_memory"},
       {"write /var/lib/app/cache.db: no space left on device", ErrorClass::kResourceExhaustion, "disk_full"},
       {"429 Too Many Requests: rate limit exceeded for key", ErrorClass::kResourceExhaustion, "rate_limited"},
@@ -49,11 +49,11 @@ TEST(ErrorClass, ClassifiesRealLinesAndNamesThePhrase) {
 }
 
 TEST(ErrorClass, ClassifiesStackTraces) {
-  auto traces = find_stack_traces(std::string_view(
-      "Traceback (most recent call last):\n"
-      "  File \"/srv/app/jobs.py\", line 10, in run\n"
-      "    conn = psycopg2.connect(dsn)\n"
-      "psycopg2.OperationalError: could not connect to server: Connection refused\n"));
+  auto traces = find_stack_traces(
+      std::string_view("Traceback (most recent call last):\n"
+                       "  File \"/srv/app/jobs.py\", line 10, in run\n"
+                       "    conn = psycopg2.connect(dsn)\n"
+                       "psycopg2.OperationalError: could not connect to server: Connection refused\n"));
   ASSERT_EQ(traces.size(), 1u);
   Classification c = classify_trace(traces[0]);
   EXPECT_EQ(c.error_class, ErrorClass::kDependencyDown);

@@ -71,9 +71,9 @@ struct LoghubSystem {
   std::vector<std::string> regexes;  // the benchmark's per-dataset preprocessing
   double drain_st = 0.5;
   int drain_depth = 4;
-  double drain_ga = 0;               // published Drain grouping accuracy
-  std::vector<std::string> lines;    // raw lines
-  std::vector<std::string> truth;    // EventId per line
+  double drain_ga = 0;             // published Drain grouping accuracy
+  std::vector<std::string> lines;  // raw lines
+  std::vector<std::string> truth;  // EventId per line
 };
 
 inline std::vector<LoghubSystem> load_loghub() {
@@ -175,7 +175,8 @@ inline void explain_errors(const LoghubSystem& s, const MinerOptions& options, s
     std::printf("== %s (%zu lines) e.g. %s\n", event.c_str(), members.size(), contents[members[0]].c_str());
     for (auto [c, n] : clusters) {
       std::map<std::string, size_t> others;
-      for (size_t m : by_cluster[c]) if (s.truth[m] != event) ++others[s.truth[m]];
+      for (size_t m : by_cluster[c])
+        if (s.truth[m] != event) ++others[s.truth[m]];
       std::printf("   cluster %zu: %zu of %zu  [%s]", c, n, by_cluster[c].size(), miner.template_text(c).c_str());
       for (auto& [o, k] : others) std::printf(" +%s:%zu", o.c_str(), k);
       std::printf("\n");

@@ -46,7 +46,8 @@ TEST(Miner, GroupsMessagesAndKeepsStatistics) {
   size_t a = miner.add("Connection to 10.0.0.1:5432 refused after 30ms", Level::kError, t0);
   size_t b = miner.add("Connection to 10.0.0.2:5432 refused after 12ms", Level::kError, t0 + std::chrono::seconds(5));
   size_t c = miner.add("User alice logged in", Level::kInfo, t0);
-  size_t d = miner.add("Connection to db-1.internal:5432 refused after 7ms", Level::kWarn, t0 + std::chrono::seconds(9));
+  size_t d =
+      miner.add("Connection to db-1.internal:5432 refused after 7ms", Level::kWarn, t0 + std::chrono::seconds(9));
   EXPECT_EQ(a, b);
   EXPECT_EQ(a, d);
   EXPECT_NE(a, c);
@@ -78,7 +79,8 @@ TEST(LogFormat, ExtractsFieldsAndRejectsBadFormats) {
   auto f = LogFormat::parse("<Date> <Time> <Level> <Component>: <Content>");
   ASSERT_TRUE(f.ok());
   std::vector<std::string_view> v;
-  ASSERT_TRUE(f->extract("17/06/09 20:10:40 INFO executor.CoarseGrainedExecutorBackend: Registered signal handlers", v));
+  ASSERT_TRUE(
+      f->extract("17/06/09 20:10:40 INFO executor.CoarseGrainedExecutorBackend: Registered signal handlers", v));
   EXPECT_EQ(v[2], "INFO");
   EXPECT_EQ(v[3], "executor.CoarseGrainedExecutorBackend");
   EXPECT_EQ(v[f->content_index()], "Registered signal handlers");

@@ -44,7 +44,8 @@ TEST(Sanitizer, SpecificKindWinsOverGenericContext) {
   // A JWT sent as a bearer token is reported as a JWT; an Anthropic key is not an OpenAI key.
   std::vector<Finding> f;
   Sanitizer::standard().sanitize(
-      "Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+      "Authorization: Bearer "
+      "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
       &f);
   ASSERT_EQ(f.size(), 1u);
   EXPECT_EQ(f[0].kind, "jwt");

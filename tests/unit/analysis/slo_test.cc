@@ -90,7 +90,8 @@ TEST(Slo, WindowLongerThanRetentionIsStated) {
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->covered, hours(24 * 30));
   bool stated = false;
-  for (const auto& n : r->notes) stated = stated || n.find("covers only the last 30d of the 90d window") != std::string::npos;
+  for (const auto& n : r->notes)
+    stated = stated || n.find("covers only the last 30d of the 90d window") != std::string::npos;
   EXPECT_TRUE(stated) << (r->notes.empty() ? "" : r->notes[0]);
   EXPECT_NEAR(r->alerts[0].threshold, 14.4 * 3, 1e-9);
 }

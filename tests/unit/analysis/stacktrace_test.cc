@@ -44,7 +44,8 @@ next line)";
 }
 
 TEST(StackTrace, JavaCausedByAndMore) {
-  const char* text = R"(2026-03-01 10:00:00.123 ERROR 1 --- [nio-8080-exec-1] o.a.c.c.C.[.[.[/].[dispatcherServlet] : Servlet.service() threw exception
+  const char* text =
+      R"(2026-03-01 10:00:00.123 ERROR 1 --- [nio-8080-exec-1] o.a.c.c.C.[.[.[/].[dispatcherServlet] : Servlet.service() threw exception
 org.springframework.dao.DataAccessResourceFailureException: Unable to acquire JDBC Connection; nested exception is org.hibernate.exception.JDBCConnectionException
 	at org.springframework.orm.jpa.vendor.HibernateJpaDialect.convertHibernateAccessException(HibernateJpaDialect.java:275)
 	at com.acme.shop.OrderService.place(OrderService.java:88)
@@ -115,9 +116,10 @@ TEST(StackTrace, NodeJs) {
 }
 
 TEST(StackTrace, Ruby) {
-  const char* text = "app/models/order.rb:27:in `total': undefined method `price' for nil:NilClass (NoMethodError)\n"
-                     "\tfrom app/controllers/orders_controller.rb:9:in `show'\n"
-                     "\tfrom /usr/local/bundle/gems/actionpack-7.0.4/lib/action_controller/metal.rb:227:in `dispatch'\n";
+  const char* text =
+      "app/models/order.rb:27:in `total': undefined method `price' for nil:NilClass (NoMethodError)\n"
+      "\tfrom app/controllers/orders_controller.rb:9:in `show'\n"
+      "\tfrom /usr/local/bundle/gems/actionpack-7.0.4/lib/action_controller/metal.rb:227:in `dispatch'\n";
   auto traces = find_stack_traces(std::string_view(text));
   ASSERT_EQ(traces.size(), 1u);
   const auto& t = traces[0];
@@ -176,9 +178,10 @@ after)";
   EXPECT_EQ(t.first_line, 1u);
   EXPECT_EQ(t.last_line, 12u);  // the SUMMARY line
 
-  const char* ubsan = "src/parse.cc:88:14: runtime error: signed integer overflow: 2147483647 + 1 cannot be represented in type 'int'\n"
-                      "    #0 0x55d1 in parse_number(char const*) src/parse.cc:88:14\n"
-                      "    #1 0x55e2 in main src/main.cc:9:3\n";
+  const char* ubsan =
+      "src/parse.cc:88:14: runtime error: signed integer overflow: 2147483647 + 1 cannot be represented in type 'int'\n"
+      "    #0 0x55d1 in parse_number(char const*) src/parse.cc:88:14\n"
+      "    #1 0x55e2 in main src/main.cc:9:3\n";
   auto u = find_stack_traces(std::string_view(ubsan));
   ASSERT_EQ(u.size(), 1u);
   EXPECT_EQ(u[0].exception_type, "UndefinedBehaviorSanitizer: runtime error");

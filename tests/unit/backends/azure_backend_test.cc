@@ -222,8 +222,8 @@ TEST(AzureBackendLogs, VolumeServicesCheck) {
 
 TEST(AzureBackendLogs, TablesByResourceType) {
   auto b = backend();
-  for (const char* rt : {"exceptions", "k8s", "ContainerLog", "container_app", "app_service", "function",
-                         "AzureDiagnostics"}) {
+  for (const char* rt :
+       {"exceptions", "k8s", "ContainerLog", "container_app", "app_service", "function", "AzureDiagnostics"}) {
     LogQuery q = logs_query(scenario::kPaymentsApi, 20, "level:ERROR");
     q.range = {the_scenario().truth.onset, kNow};
     q.resource_type = rt;
@@ -339,8 +339,8 @@ TEST(AzureBackendFailures, BodiesAreSurfacedWithWhatToDo) {
   EXPECT_NE(r.error().message.find("InvalidAuthenticationTokenAudience"), std::string::npos) << r.error().message;
   EXPECT_NE(r.error().message.find("log_analytics_endpoint"), std::string::npos) << r.error().message;
 
-  auto no_token = azure_backend(shared_sim().url(), {{"workspace_id", kWorkspace}},
-                                std::make_shared<testing::FailingCredential>());
+  auto no_token =
+      azure_backend(shared_sim().url(), {{"workspace_id", kWorkspace}}, std::make_shared<testing::FailingCredential>());
   r = no_token->query_logs(logs_query(scenario::kPaymentsApi, 1));
   EXPECT_EQ(r.error().code, ErrorCode::kUnauthenticated);
   EXPECT_NE(r.error().message.find("could not get a token for Log Analytics"), std::string::npos);
@@ -366,8 +366,8 @@ TEST(AzureBackendFailures, NoReadRoleNamesTheRoleAndTheCommand) {
   auto o = sim_options();
   o.deny_access = true;
   sim::AzureLogAnalyticsSim denied(sim::kql::Catalog{}, o);
-  auto b = azure_backend(denied.url(), {{"workspace_id", kWorkspace}, {"subscription_id", "sub-1"},
-                                        {"resource_group", "prod-rg"}});
+  auto b = azure_backend(denied.url(),
+                         {{"workspace_id", kWorkspace}, {"subscription_id", "sub-1"}, {"resource_group", "prod-rg"}});
   auto r = b->query_logs(logs_query(scenario::kPaymentsApi, 1));
   EXPECT_EQ(r.error().code, ErrorCode::kPermissionDenied);
   EXPECT_NE(r.error().message.find("InsufficientAccessError"), std::string::npos) << r.error().message;
@@ -412,8 +412,8 @@ TEST(AzureBackendFailures, PartialResultsFailUnlessAllowed) {
 
 TEST(AzureBackendFailures, DownAndGarbage) {
   const int closed = testing::free_loopback_port();
-  auto down = azure_backend("http://127.0.0.1:" + std::to_string(closed), {{"workspace_id", kWorkspace},
-                                                                          {"max_attempts", "1"}});
+  auto down = azure_backend("http://127.0.0.1:" + std::to_string(closed),
+                            {{"workspace_id", kWorkspace}, {"max_attempts", "1"}});
   auto r = down->query_logs(logs_query("x", 1));
   EXPECT_EQ(r.error().code, ErrorCode::kUnavailable);
 
@@ -433,7 +433,9 @@ TEST(AzureBackendSim, AnswersInLogAnalyticsFormats) {
   auto none = http.post_json(url, R"({"query":"AppTraces | take 1"})");
   ASSERT_TRUE(none.ok());
   EXPECT_EQ(none->status, 401);
-  EXPECT_EQ(none->body, R"({"error":{"code":"AuthenticationFailed","message":"Authentication failed. The 'Authorization' header is missing."}})");
+  EXPECT_EQ(
+      none->body,
+      R"({"error":{"code":"AuthenticationFailed","message":"Authentication failed. The 'Authorization' header is missing."}})");
 
   const std::string token = sim::make_test_token("https://api.loganalytics.io", now() + std::chrono::hours(1));
   net::Headers auth{{"Authorization", "Bearer " + token}};
@@ -441,13 +443,17 @@ TEST(AzureBackendSim, AnswersInLogAnalyticsFormats) {
   EXPECT_EQ(bad->status, 403);
   EXPECT_EQ(bad->body, R"({"error":{"code":"InvalidAuthenticationToken","message":"The access token is invalid."}})");
 
-  auto ok = http.post_json(url, R"({"query":"AppTraces | where AppRoleName == \"payments-api\" | project TimeGenerated, SeverityLevel, Properties, Message | take 2","timespan":"PT3H"})", auth);
+  auto ok = http.post_json(
+      url,
+      R"({"query":"AppTraces | where AppRoleName == \"payments-api\" | project TimeGenerated, SeverityLevel, Properties, Message | take 2","timespan":"PT3H"})",
+      auth);
   ASSERT_EQ(ok->status, 200) << ok->body;
   auto v = boost::json::parse(ok->body);
   const auto& t = v.at("tables").at(0);
   EXPECT_EQ(t.at("name").as_string(), "PrimaryResult");
-  EXPECT_EQ(boost::json::serialize(t.at("columns")),
-            R"([{"name":"TimeGenerated","type":"datetime"},{"name":"SeverityLevel","type":"int"},{"name":"Properties","type":"dynamic"},{"name":"Message","type":"string"}])");
+  EXPECT_EQ(
+      boost::json::serialize(t.at("columns")),
+      R"([{"name":"TimeGenerated","type":"datetime"},{"name":"SeverityLevel","type":"int"},{"name":"Properties","type":"dynamic"},{"name":"Message","type":"string"}])");
   const auto& row = t.at("rows").at(0).as_array();
   EXPECT_EQ(row[0].as_string().size(), std::string("2026-11-23T06:00:00.1234567Z").size());
   EXPECT_TRUE(row[1].is_int64());
@@ -497,7 +503,8 @@ TEST(AzureParity, SameAnswersAsGrafana) {
 
   LogVolumeQuery v;
   v.service = scenario::kOrderService;
-  v.range = {the_scenario().truth.onset - std::chrono::minutes(35), kNow};  // whole buckets: Loki drops a partial last one
+  v.range = {the_scenario().truth.onset - std::chrono::minutes(35),
+             kNow};  // whole buckets: Loki drops a partial last one
   v.bucket = std::chrono::minutes(10);
   auto gv = (*grafana)->log_volume(v);
   auto av = azure->log_volume(v);
@@ -512,7 +519,8 @@ TEST(AzureParity, SameAnswersAsGrafana) {
     }
   }
 
-  EXPECT_EQ((*grafana)->list_services(the_scenario().range).value(), azure->list_services(the_scenario().range).value());
+  EXPECT_EQ((*grafana)->list_services(the_scenario().range).value(),
+            azure->list_services(the_scenario().range).value());
 
   TraceQuery tq;
   tq.service = scenario::kPaymentsApi;
@@ -622,8 +630,8 @@ TEST(AzureBackendRegistry, RegisteredByNameAndWiredToTheCredentialChain) {
   EXPECT_EQ(identity.issued(sim::SimEndpoint::kEntra), 1);  // one token, cached for the second call
 
   // A bad endpoint setting is a configuration error at construction.
-  config::Profile bad = testing::azure_profile({{"workspace_id", kWorkspace},
-                                                {"log_analytics_endpoint", "http://la.example.com"}});
+  config::Profile bad =
+      testing::azure_profile({{"workspace_id", kWorkspace}, {"log_analytics_endpoint", "http://la.example.com"}});
   auto e = builtin_backends().create(bad, env);
   ASSERT_FALSE(e.ok());
   EXPECT_EQ(e.error().code, ErrorCode::kConfig);

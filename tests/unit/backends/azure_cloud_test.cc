@@ -16,7 +16,8 @@ config::Profile profile(std::map<std::string, std::string> settings) {
   return p;
 }
 
-Result<AzureEndpoints> resolve(std::map<std::string, std::string> settings, std::map<std::string, std::string> env = {}) {
+Result<AzureEndpoints> resolve(std::map<std::string, std::string> settings,
+                               std::map<std::string, std::string> env = {}) {
   return resolve_endpoints(profile(std::move(settings)), config::Environment::from_map(std::move(env)));
 }
 

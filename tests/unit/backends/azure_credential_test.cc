@@ -50,7 +50,9 @@ std::string conformance(const std::string& name) {
 
 std::string fake_az_dir() { return std::string(TINKR_SOURCE_DIR) + "/tests/fake_az"; }
 
-bool contains(const std::string& haystack, std::string_view needle) { return haystack.find(needle) != std::string::npos; }
+bool contains(const std::string& haystack, std::string_view needle) {
+  return haystack.find(needle) != std::string::npos;
+}
 
 config::Profile azure_profile(std::map<std::string, std::string> settings = {}) {
   config::Profile p;
@@ -164,7 +166,8 @@ TEST(AzureCliOutput, BothFormatsAndRedaction) {
 
   EXPECT_FALSE(parse_az_output("not json").ok());
   EXPECT_FALSE(parse_az_output(R"({"accessToken":"x"})").ok());
-  const std::string red = redact_az_output(R"(ERROR: {"accessToken": "abc.def.ghi", "x": 1} eyJhbGciOiJ.eyJzdWIiOiIx.sig)");
+  const std::string red =
+      redact_az_output(R"(ERROR: {"accessToken": "abc.def.ghi", "x": 1} eyJhbGciOiJ.eyJzdWIiOiIx.sig)");
   EXPECT_FALSE(contains(red, "abc.def.ghi")) << red;
   EXPECT_FALSE(contains(red, "eyJhbGciOiJ")) << red;
 }
@@ -245,8 +248,11 @@ TEST(AzureEnvironmentCredential, ClientSecretAgainstEntraWithOneWarning) {
   so.client_secret = "s3cr3t~value";
   AzureIdentitySim sim(so);
   ChainSetup s;
-  s.env = {{"AZURE_TENANT_ID", so.tenant_id}, {"AZURE_CLIENT_ID", so.client_id},
-           {"AZURE_CLIENT_SECRET", so.client_secret}, {"AZURE_AUTHORITY_HOST", sim.url()}, {"PATH", s.env["PATH"]}};
+  s.env = {{"AZURE_TENANT_ID", so.tenant_id},
+           {"AZURE_CLIENT_ID", so.client_id},
+           {"AZURE_CLIENT_SECRET", so.client_secret},
+           {"AZURE_AUTHORITY_HOST", sim.url()},
+           {"PATH", s.env["PATH"]}};
   auto chain = s.make();
   ASSERT_TRUE(chain.ok()) << chain.error().message;
   ASSERT_EQ(s.warnings.size(), 1u);
@@ -258,7 +264,7 @@ TEST(AzureEnvironmentCredential, ClientSecretAgainstEntraWithOneWarning) {
   EXPECT_EQ(t->token, "sim-entra-1");
   EXPECT_EQ((*chain)->selected(), "EnvironmentCredential");
   EXPECT_GT(t->expires_on, now() + std::chrono::minutes(55));
-  EXPECT_EQ((*chain)->get_token(kLaScope)->token, "sim-entra-1");  // cached
+  EXPECT_EQ((*chain)->get_token(kLaScope)->token, "sim-entra-1");   // cached
   EXPECT_EQ((*chain)->get_token(kArmScope)->token, "sim-entra-2");  // per scope
   EXPECT_EQ(sim.issued(SimEndpoint::kEntra), 2);
 
@@ -278,8 +284,10 @@ TEST(AzureEnvironmentCredential, WrongSecretStopsTheChainWithTheAadstsCodeAndNoS
   AzureIdentitySim sim(so);
   ChainSetup s;
   s.use_fake_az();  // would succeed, but must not be reached
-  s.env.insert({{"AZURE_TENANT_ID", so.tenant_id}, {"AZURE_CLIENT_ID", so.client_id},
-                 {"AZURE_CLIENT_SECRET", "wrong-secret-value"}, {"AZURE_AUTHORITY_HOST", sim.url()}});
+  s.env.insert({{"AZURE_TENANT_ID", so.tenant_id},
+                {"AZURE_CLIENT_ID", so.client_id},
+                {"AZURE_CLIENT_SECRET", "wrong-secret-value"},
+                {"AZURE_AUTHORITY_HOST", sim.url()}});
   auto chain = s.make();
   ASSERT_TRUE(chain.ok());
   auto t = (*chain)->get_token(kLaScope);
@@ -300,7 +308,9 @@ TEST(AzureEnvironmentCredential, EntraChecksTenantClientAndScope) {
   AzureIdentitySim sim(so);
   auto attempt = [&](std::string tenant, std::string client, std::string scope) {
     ChainSetup s;
-    s.env.insert({{"AZURE_TENANT_ID", tenant}, {"AZURE_CLIENT_ID", client}, {"AZURE_CLIENT_SECRET", "right"},
+    s.env.insert({{"AZURE_TENANT_ID", tenant},
+                  {"AZURE_CLIENT_ID", client},
+                  {"AZURE_CLIENT_SECRET", "right"},
                   {"AZURE_AUTHORITY_HOST", sim.url()}});
     auto chain = s.make();
     EXPECT_TRUE(chain.ok());
@@ -319,7 +329,9 @@ TEST(AzureEnvironmentCredential, EntraThrottlingIsRetriedAfterRetryAfter) {
   AzureIdentitySim sim(so);
   sim.throttle_next(SimEndpoint::kEntra, 1);
   ChainSetup s;
-  s.env.insert({{"AZURE_TENANT_ID", so.tenant_id}, {"AZURE_CLIENT_ID", so.client_id}, {"AZURE_CLIENT_SECRET", "right"},
+  s.env.insert({{"AZURE_TENANT_ID", so.tenant_id},
+                {"AZURE_CLIENT_ID", so.client_id},
+                {"AZURE_CLIENT_SECRET", "right"},
                 {"AZURE_AUTHORITY_HOST", sim.url()}});
   auto chain = s.make();
   ASSERT_TRUE(chain.ok());
@@ -338,8 +350,10 @@ TEST(AzureEnvironmentCredential, CertificateAssertionIsASignedJwtEntraAccepts) {
   testing::TempDir dir("azure-cert");
   const auto cert_file = dir.write_file("sp.pem", pem);
   ChainSetup s;
-  s.env.insert({{"AZURE_TENANT_ID", so.tenant_id}, {"AZURE_CLIENT_ID", so.client_id},
-                {"AZURE_CLIENT_CERTIFICATE_PATH", cert_file.string()}, {"AZURE_AUTHORITY_HOST", sim.url()}});
+  s.env.insert({{"AZURE_TENANT_ID", so.tenant_id},
+                {"AZURE_CLIENT_ID", so.client_id},
+                {"AZURE_CLIENT_CERTIFICATE_PATH", cert_file.string()},
+                {"AZURE_AUTHORITY_HOST", sim.url()}});
   auto chain = s.make();
   ASSERT_TRUE(chain.ok()) << chain.error().message;
   EXPECT_TRUE(s.warnings.empty());  // no secret, no warning
@@ -374,11 +388,14 @@ TEST(AzureEnvironmentCredential, EncryptedKeyNeedsItsPassword) {
   testing::TempDir dir("azure-cert");
   const auto file = dir.write_file("locked.pem", pem);
   ChainSetup s;
-  s.env.insert({{"AZURE_TENANT_ID", so.tenant_id}, {"AZURE_CLIENT_ID", so.client_id},
-                {"AZURE_CLIENT_CERTIFICATE_PATH", file.string()}, {"AZURE_AUTHORITY_HOST", sim.url()}});
+  s.env.insert({{"AZURE_TENANT_ID", so.tenant_id},
+                {"AZURE_CLIENT_ID", so.client_id},
+                {"AZURE_CLIENT_CERTIFICATE_PATH", file.string()},
+                {"AZURE_AUTHORITY_HOST", sim.url()}});
   auto no_password = s.make();
   ASSERT_FALSE(no_password.ok());
-  EXPECT_TRUE(contains(no_password.error().message, "AZURE_CLIENT_CERTIFICATE_PASSWORD")) << no_password.error().message;
+  EXPECT_TRUE(contains(no_password.error().message, "AZURE_CLIENT_CERTIFICATE_PASSWORD"))
+      << no_password.error().message;
   s.env["AZURE_CLIENT_CERTIFICATE_PASSWORD"] = "wrong";
   ASSERT_FALSE(s.make().ok());
   s.env["AZURE_CLIENT_CERTIFICATE_PASSWORD"] = "pa55 word";
@@ -396,8 +413,10 @@ TEST(AzureEnvironmentCredential, AnUnregisteredCertificateIsRefused) {
   testing::TempDir dir("azure-cert");
   const auto other = dir.write_file("other.pem", sim::make_test_certificate_pem("other"));
   ChainSetup s;
-  s.env.insert({{"AZURE_TENANT_ID", so.tenant_id}, {"AZURE_CLIENT_ID", so.client_id},
-                {"AZURE_CLIENT_CERTIFICATE_PATH", other.string()}, {"AZURE_AUTHORITY_HOST", sim.url()}});
+  s.env.insert({{"AZURE_TENANT_ID", so.tenant_id},
+                {"AZURE_CLIENT_ID", so.client_id},
+                {"AZURE_CLIENT_CERTIFICATE_PATH", other.string()},
+                {"AZURE_AUTHORITY_HOST", sim.url()}});
   auto chain = s.make();
   ASSERT_TRUE(chain.ok()) << chain.error().message;
   auto t = (*chain)->get_token(kArmScope);
@@ -409,7 +428,8 @@ TEST(AzureEnvironmentCredential, BadConfigurationIsReportedAtStartUp) {
   testing::TempDir dir("azure-cert");
   const auto junk = dir.write_file("junk.pem", "not a certificate");
   ChainSetup s;
-  s.env.insert({{"AZURE_TENANT_ID", "72f988bf-86f1-41af-91ab-2d7cd011db47"}, {"AZURE_CLIENT_ID", "x"},
+  s.env.insert({{"AZURE_TENANT_ID", "72f988bf-86f1-41af-91ab-2d7cd011db47"},
+                {"AZURE_CLIENT_ID", "x"},
                 {"AZURE_CLIENT_CERTIFICATE_PATH", junk.string()}});
   auto bad_cert = s.make();
   ASSERT_FALSE(bad_cert.ok());
@@ -439,8 +459,10 @@ TEST(AzureWorkloadIdentity, FederatedTokenFileIsTheAssertionAndIsReRead) {
   testing::TempDir dir("azure-wi");
   const auto file = dir.write_file("azure-identity-token", so.federated_token + "\n");
   ChainSetup s;
-  s.env.insert({{"AZURE_TENANT_ID", so.tenant_id}, {"AZURE_CLIENT_ID", so.client_id},
-                {"AZURE_FEDERATED_TOKEN_FILE", file.string()}, {"AZURE_AUTHORITY_HOST", sim.url() + "/"}});
+  s.env.insert({{"AZURE_TENANT_ID", so.tenant_id},
+                {"AZURE_CLIENT_ID", so.client_id},
+                {"AZURE_FEDERATED_TOKEN_FILE", file.string()},
+                {"AZURE_AUTHORITY_HOST", sim.url() + "/"}});
   auto chain = s.make();
   ASSERT_TRUE(chain.ok()) << chain.error().message;
   auto t = (*chain)->get_token(kArmScope);
@@ -595,7 +617,9 @@ TEST(AzureCliCredential, RunsAzWithoutAShellAndReadsBothFormats) {
   const std::string log = (dir / "az.log").string();
   for (const char* mode : {"ok", "pre254"}) {
     ChainSetup s;
-    s.use_fake_az({{"FAKE_AZ_MODE", mode}, {"FAKE_AZ_TOKEN", "tok; $(rm -rf /)"}, {"FAKE_AZ_LOG", log},
+    s.use_fake_az({{"FAKE_AZ_MODE", mode},
+                   {"FAKE_AZ_TOKEN", "tok; $(rm -rf /)"},
+                   {"FAKE_AZ_LOG", log},
                    {"FAKE_AZ_EXPIRES_ON", "1900000000"}});
     auto chain = s.make();
     ASSERT_TRUE(chain.ok());
@@ -605,8 +629,9 @@ TEST(AzureCliCredential, RunsAzWithoutAShellAndReadsBothFormats) {
     EXPECT_EQ(t->expires_on, from_unix_seconds(1900000000)) << mode;
   }
   const std::string args = read_file(log);
-  EXPECT_TRUE(contains(args, " [account] [get-access-token] [--output] [json] [--resource] "
-                             "[https://api.loganalytics.io]\n"))
+  EXPECT_TRUE(contains(args,
+                       " [account] [get-access-token] [--output] [json] [--resource] "
+                       "[https://api.loganalytics.io]\n"))
       << args;
   EXPECT_TRUE(args.rfind("cwd=/bin ", 0) == 0 || args.rfind("cwd=/usr/bin ", 0) == 0) << args;  // /bin may be a link
 }
@@ -659,8 +684,9 @@ TEST(AzureCredentialChain, NothingConfiguredListsEveryCredentialAndWhatToDo) {
     EXPECT_NE(at, std::string::npos) << name << " in\n" << m;
     pos = at == std::string::npos ? pos : at;
   }
-  EXPECT_TRUE(contains(m, "AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH "
-                          "not set"))
+  EXPECT_TRUE(contains(m,
+                       "AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH "
+                       "not set"))
       << m;
   EXPECT_TRUE(contains(m, "AZURE_FEDERATED_TOKEN_FILE")) << m;
   EXPECT_TRUE(contains(m, "not found on PATH")) << m;
@@ -704,7 +730,9 @@ TEST(AzureCredentialChain, SafeFromManyThreads) {
   so.client_secret = "right";
   AzureIdentitySim sim(so);
   ChainSetup s;
-  s.env.insert({{"AZURE_TENANT_ID", so.tenant_id}, {"AZURE_CLIENT_ID", so.client_id}, {"AZURE_CLIENT_SECRET", "right"},
+  s.env.insert({{"AZURE_TENANT_ID", so.tenant_id},
+                {"AZURE_CLIENT_ID", so.client_id},
+                {"AZURE_CLIENT_SECRET", "right"},
                 {"AZURE_AUTHORITY_HOST", sim.url()}});
   auto chain = s.make();
   ASSERT_TRUE(chain.ok());

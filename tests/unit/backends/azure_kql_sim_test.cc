@@ -49,8 +49,8 @@ TEST(AzureKqlSim, AcceptsEverythingTheTranslatorEmitsForEveryTable) {
                            "trace:abc span:def",
                            "svc:payments-api",
                            "msg:\"a \\\" quote\""};
-  const char* types[] = {"", "exceptions", "k8s", "ContainerLog", "container_app", "app_service", "function",
-                         "AzureDiagnostics"};
+  const char* types[] = {"",         "exceptions",      "k8s", "ContainerLog", "container_app", "app_service",
+                         "function", "AzureDiagnostics"};
   for (const char* rt : types) {
     for (const char* f : filters) {
       for (bool filter_only : {false, true}) {
@@ -73,7 +73,8 @@ TEST(AzureKqlSim, AcceptsEverythingTheTranslatorEmitsForEveryTable) {
           EXPECT_NE(out.error->message.find("Failed to resolve scalar expression"), std::string::npos);
           continue;
         }
-        EXPECT_FALSE(out.error.has_value()) << rt << " " << f << "\n" << q->text << "\n"
+        EXPECT_FALSE(out.error.has_value()) << rt << " " << f << "\n"
+                                            << q->text << "\n"
                                             << (out.error ? out.error->message : "");
       }
     }
@@ -85,7 +86,8 @@ TEST(AzureKqlSim, Semantics) {
   ASSERT_GT(all, 1000u);
   EXPECT_EQ(rows("AppTraces | take 7"), 7u);
   EXPECT_EQ(rows("AppTraces | where TimeGenerated >= ago(30m)"),
-            rows("AppTraces | where TimeGenerated between (datetime(2026-11-23T08:30:00Z) .. datetime(2026-11-23T09:00:00Z))"));
+            rows("AppTraces | where TimeGenerated between (datetime(2026-11-23T08:30:00Z) .. "
+                 "datetime(2026-11-23T09:00:00Z))"));
   EXPECT_EQ(rows("AppTraces | where SeverityLevel in (3, 4)"), rows("AppTraces | where SeverityLevel >= 3"));
   EXPECT_EQ(rows("AppTraces | where Message has \"TimeoutError\""),
             rows("AppTraces | where Message contains \"timeouterror\""));
@@ -98,7 +100,8 @@ TEST(AzureKqlSim, Semantics) {
   auto ordered = run("AppRequests | project DurationMs, Name | order by DurationMs | take 3");
   ASSERT_TRUE(ordered.table);
   EXPECT_EQ(ordered.table->columns.size(), 2u);
-  EXPECT_GE(std::get<double>(ordered.table->rows[0][0]), std::get<double>(ordered.table->rows[1][0]));  // desc by default
+  EXPECT_GE(std::get<double>(ordered.table->rows[0][0]),
+            std::get<double>(ordered.table->rows[1][0]));  // desc by default
 
   auto counts = run("AppTraces | summarize count() by bin(TimeGenerated, 1h), SeverityLevel");
   ASSERT_TRUE(counts.table);
@@ -113,13 +116,13 @@ TEST(AzureKqlSim, Semantics) {
 }
 
 TEST(AzureKqlSim, RefusesWhatItDoesNotKnow) {
-  for (const char* q : {"AppTraces | extend x = 1", "AppTraces | join (AppRequests) on OperationId",
-                        "union AppTraces, AppRequests", "AppTraces | summarize avg(DurationMs) by AppRoleName",
-                        "AppTraces | count", "AppTraces | where Message contains", "AppTraces | where (x == 1",
-                        "AppTraces | take ten", "AppTraces | where Message == \"unterminated",
-                        "let x = 1; AppTraces", "AppTraces | project-away Message",
-                        "AppTraces | where Message matches regex \"(\"", "AppTraces | where TimeGenerated > now()",
-                        "AppTraces | where TimeGenerated > datetime(2026-11-23T08:00:00.123456789Z)"}) {
+  for (const char* q :
+       {"AppTraces | extend x = 1", "AppTraces | join (AppRequests) on OperationId", "union AppTraces, AppRequests",
+        "AppTraces | summarize avg(DurationMs) by AppRoleName", "AppTraces | count",
+        "AppTraces | where Message contains", "AppTraces | where (x == 1", "AppTraces | take ten",
+        "AppTraces | where Message == \"unterminated", "let x = 1; AppTraces", "AppTraces | project-away Message",
+        "AppTraces | where Message matches regex \"(\"", "AppTraces | where TimeGenerated > now()",
+        "AppTraces | where TimeGenerated > datetime(2026-11-23T08:00:00.123456789Z)"}) {
     auto out = run(q);
     EXPECT_TRUE(out.error.has_value()) << q;
   }

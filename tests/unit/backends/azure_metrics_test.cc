@@ -593,9 +593,10 @@ TEST(AzureMetricsClient, TheSimulatorAnswersLikeAzureWhenTheClientIsBypassed) {
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ(r->interval, "PT1M");
   // FileSystemUsage has PT6H and up only.
-  r = f.client.list(
-      id,
-      {{"api-version", "2023-10-01"}, {"metricnames", "FileSystemUsage"}, {"timespan", span}, {"interval", "PT1H"}});
+  r = f.client.list(id, {{"api-version", "2023-10-01"},
+                         {"metricnames", "FileSystemUsage"},
+                         {"timespan", span},
+                         {"interval", "PT1H"}});
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.error().message.find("Commonly allowed time grains: 06:00:00,12:00:00,1.00:00:00"), std::string::npos)
       << r.error().message;
@@ -804,10 +805,11 @@ TEST(AzureBackendMetrics, TheSharedAnomalyDetectorSeesTheLatencyRise) {
   // Logs are unreachable here (Log Analytics at a closed port): the detector
   // still works from the metrics and says what it could not read.
   sim::AzureMetricsSim sim(the_scenario().metrics, sim_resources());
-  auto backend = testing::azure_backend(
-      "http://127.0.0.1:1",
-      {{"resource_group", "prod-rg"}, {"subscription_id", std::string(kSub)}, {"max_attempts", "1"}}, nullptr, {},
-      sim.url(), backend_services());
+  auto backend = testing::azure_backend("http://127.0.0.1:1",
+                                        {{"resource_group", "prod-rg"},
+                                         {"subscription_id", std::string(kSub)},
+                                         {"max_attempts", "1"}},
+                                        nullptr, {}, sim.url(), backend_services());
   ASSERT_NE(backend, nullptr);
   AnomalyQuery q;
   q.service = "payments-api";

@@ -26,7 +26,8 @@ class SimTokenCredential : public azure::TokenCredential {
     if (audience.empty()) {
       audience = std::string(scope);
       const std::string suffix = "/.default";
-      if (audience.size() > suffix.size() && audience.compare(audience.size() - suffix.size(), suffix.size(), suffix) == 0)
+      if (audience.size() > suffix.size() &&
+          audience.compare(audience.size() - suffix.size(), suffix.size(), suffix) == 0)
         audience.resize(audience.size() - suffix.size());
     }
     const Timestamp expires = now() + std::chrono::hours(1);
@@ -57,13 +58,11 @@ inline config::Profile azure_profile(std::map<std::string, std::string> settings
 // A backend talking to `la_url` (Log Analytics) and `rm_url` (Resource Manager,
 // for metrics) with `credential` (a SimTokenCredential by default); `services`
 // are the profile's [services.<name>] sections.
-inline std::unique_ptr<ObservabilityBackend> azure_backend(const std::string& la_url,
-                                                           std::map<std::string, std::string> settings,
-                                                           std::shared_ptr<azure::TokenCredential> credential = nullptr,
-                                                           std::map<std::string, std::string> env = {},
-                                                           const std::string& rm_url = "http://127.0.0.1:1",
-                                                           std::map<std::string, config::ServiceConfig, std::less<>>
-                                                               services = {}) {
+inline std::unique_ptr<ObservabilityBackend> azure_backend(
+    const std::string& la_url, std::map<std::string, std::string> settings,
+    std::shared_ptr<azure::TokenCredential> credential = nullptr, std::map<std::string, std::string> env = {},
+    const std::string& rm_url = "http://127.0.0.1:1",
+    std::map<std::string, config::ServiceConfig, std::less<>> services = {}) {
   config::Profile profile = azure_profile(std::move(settings));
   profile.services = std::move(services);
   auto options = azure::load_options(profile, config::Environment::from_map(std::move(env)));

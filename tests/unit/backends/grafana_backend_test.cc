@@ -31,7 +31,11 @@ sim::LokiSimOptions loki_options(std::string label, std::string tenant = "", std
 }
 
 const scenario::Scenario& the_scenario() {
-  static const scenario::Scenario s = scenario::generate([] { scenario::ScenarioOptions o; o.now = kNow; return o; }());
+  static const scenario::Scenario s = scenario::generate([] {
+    scenario::ScenarioOptions o;
+    o.now = kNow;
+    return o;
+  }());
   return s;
 }
 
@@ -201,10 +205,9 @@ TEST(GrafanaBackendLoki, ServiceLabelIsConfigurable) {
   ASSERT_TRUE(r.ok()) << r.error().message;
   ASSERT_EQ(r->size(), 10u);
   EXPECT_EQ(r->front().service, scenario::kOrderService);
-  EXPECT_EQ(make_grafana_backend(profile({{"service_label", "bad label"}}), config::Environment::from_map({}))
-                .error()
-                .code,
-            ErrorCode::kConfig);
+  EXPECT_EQ(
+      make_grafana_backend(profile({{"service_label", "bad label"}}), config::Environment::from_map({})).error().code,
+      ErrorCode::kConfig);
 }
 
 TEST(GrafanaBackendLoki, TenantAndAuthHeaders) {
@@ -306,7 +309,8 @@ TEST(GrafanaBackendFailures, DownSlow500Garbage) {
   EXPECT_EQ(e500.error().code, ErrorCode::kBackend);
   EXPECT_NE(e500.error().message.find("Loki"), std::string::npos);
 
-  server.enqueue("GET", "/loki/api/v1/query_range", ScriptedResponse::text(400, "parse error at line 1, col 8: syntax error"));
+  server.enqueue("GET", "/loki/api/v1/query_range",
+                 ScriptedResponse::text(400, "parse error at line 1, col 8: syntax error"));
   auto e400 = b->query_logs(logs_query("x", 1));
   EXPECT_EQ(e400.error().code, ErrorCode::kInvalidArgument);
   EXPECT_NE(e400.error().message.find("parse error"), std::string::npos);
@@ -354,7 +358,8 @@ TEST(GrafanaBackendFailures, PrometheusErrorBodyIsSurfaced) {
   LoopbackHttpServer server;
   server.route("GET", "/api/v1/query_range", [](const testing::RecordedRequest&) {
     return ScriptedResponse::json(
-        400, R"({"status":"error","errorType":"bad_data","error":"invalid parameter \"query\": 1:4: parse error: unexpected <op:*>"})");
+        400,
+        R"({"status":"error","errorType":"bad_data","error":"invalid parameter \"query\": 1:4: parse error: unexpected <op:*>"})");
   });
   auto b = backend({{"prometheus_url", server.url()}});
   MetricQuery q;

@@ -66,7 +66,10 @@ TEST(GrafanaLokiMapping, LevelFromMetadataOrLine) {
 TEST(GrafanaLokiMapping, GarbageIsAnError) {
   EXPECT_FALSE(parse_loki_streams("<html>nginx</html>", {}).ok());
   EXPECT_FALSE(parse_loki_streams(R"({"status":"success","data":{"resultType":"matrix","result":[]}})", {}).ok());
-  EXPECT_FALSE(parse_loki_streams(R"({"status":"success","data":{"resultType":"streams","result":[{"stream":{},"values":[[true,"x"]]}]}})", {}).ok());
+  EXPECT_FALSE(
+      parse_loki_streams(
+          R"({"status":"success","data":{"resultType":"streams","result":[{"stream":{},"values":[[true,"x"]]}]}})", {})
+          .ok());
 }
 
 TEST(GrafanaLokiMapping, MatrixAndVector) {
@@ -209,8 +212,9 @@ TEST(GrafanaTempoMapping, TraceQL) {
   q.errors_only = true;
   q.min_duration = std::chrono::milliseconds(500);
   q.tags = {{"http.method", "GET"}, {"user-agent", "curl"}};
-  EXPECT_EQ(build_traceql(q).value(),
-            R"({ resource.service.name = "pay\"ments" && .http.method = "GET" && ."user-agent" = "curl" } && { status = error } && { traceDuration >= 500ms })");
+  EXPECT_EQ(
+      build_traceql(q).value(),
+      R"({ resource.service.name = "pay\"ments" && .http.method = "GET" && ."user-agent" = "curl" } && { status = error } && { traceDuration >= 500ms })");
   q.tags = {{"bad key}", "x"}};
   EXPECT_EQ(build_traceql(q).error().code, ErrorCode::kInvalidArgument);
 }

@@ -49,9 +49,9 @@ void expect_same(std::string_view body, const LokiMappingOptions& options = {}) 
     const LogEntry& a = sax->entries[i];
     const LogEntry& b = dom->entries[i];
     EXPECT_EQ(a, b) << "entry " << i << " of " << shortened(body) << "\nsax: " << a.message << " " << a.service << " "
-                    << level_name(a.level) << " " << a.trace_id << " " << a.span_id << " attrs "
-                    << a.attributes.size() << "\ndom: " << b.message << " " << b.service << " " << level_name(b.level)
-                    << " " << b.trace_id << " " << b.span_id << " attrs " << b.attributes.size();
+                    << level_name(a.level) << " " << a.trace_id << " " << a.span_id << " attrs " << a.attributes.size()
+                    << "\ndom: " << b.message << " " << b.service << " " << level_name(b.level) << " " << b.trace_id
+                    << " " << b.span_id << " attrs " << b.attributes.size();
   }
 }
 
@@ -64,7 +64,9 @@ class AnswerGenerator {
     std::vector<std::string> members;
     if (chance(97)) members.push_back(R"("status":)" + (chance(95) ? std::string(R"("success")") : R"("error")"));
     if (chance(10)) members.push_back(R"("error":)" + (chance(80) ? json_quoted("query timed out") : "42"));
-    if (chance(20)) members.push_back(R"("warnings":[)" + json_quoted("w1") + (chance(50) ? ",7" : "") + "," + json_quoted("w2") + "]");
+    if (chance(20))
+      members.push_back(R"("warnings":[)" + json_quoted("w1") + (chance(50) ? ",7" : "") + "," + json_quoted("w2") +
+                        "]");
     if (chance(97)) members.push_back(R"("data":)" + data());
     shuffle(members);
     return "{" + join(members) + "}";
@@ -101,8 +103,9 @@ class AnswerGenerator {
   }
 
   std::string labels(int max) {
-    static const char* kKeys[] = {"service_name", "job", "level", "detected_level", "severity", "trace_id",
-                                  "traceID", "span_id", "filename", "msg", "lvl"};
+    static const char* kKeys[] = {"service_name", "job",      "level",   "detected_level",
+                                  "severity",     "trace_id", "traceID", "span_id",
+                                  "filename",     "msg",      "lvl"};
     static const char* kValues[] = {"api", "error", "warn", "info", "", "abc123", "x\\\"y", "6", "nope", "é ü"};
     // Distinct keys: Loki's label maps never repeat one, and JSON leaves
     // duplicates to the reader.
@@ -222,7 +225,8 @@ TEST(GrafanaStreamsSax, LongEscapedStringsArriveWhole) {
   const std::string key(5000, 'k');
   const std::string body = std::string(R"({"status":"success","data":{"resultType":"streams","result":[)") +
                            R"({"stream":{"service_name":)" + json_quoted("a\\\"b" + std::string(9000, 'v')) + "," +
-                           json_quoted(key + "\n") + R"(:"v"},"values":[[")" + "17" + R"(",)" + json_quoted(line) + "]]}]}}";
+                           json_quoted(key + "\n") + R"(:"v"},"values":[[")" + "17" + R"(",)" + json_quoted(line) +
+                           "]]}]}}";
   auto r = parse_loki_streams(body, {});
   ASSERT_TRUE(r.ok()) << r.error().message;
   ASSERT_EQ(r->entries.size(), 1u);

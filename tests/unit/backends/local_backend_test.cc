@@ -78,7 +78,8 @@ TEST_F(LocalBackendScenario, QueryLogsThroughTheTranslator) {
   EXPECT_TRUE(std::is_sorted(logs->begin(), logs->end(), [](auto& a, auto& b) { return a.time < b.time; }));
   size_t expected = 0;
   for (const auto& e : scenario_->logs)
-    if (e.service == "payments-api" && e.level == Level::kError && e.message.find("TimeoutError") != std::string::npos) ++expected;
+    if (e.service == "payments-api" && e.level == Level::kError && e.message.find("TimeoutError") != std::string::npos)
+      ++expected;
   EXPECT_EQ(logs->size(), expected);
 
   q.limit = 5;  // newest five, returned oldest first

@@ -14,11 +14,11 @@ namespace {
 
 const TimeRange kAll{from_unix_nanos(0), from_unix_nanos(4'000'000'000'000'000'000)};
 
-std::unique_ptr<store::TelemetryStore> memory_store() { return std::move(store::TelemetryStore::open(":memory:")).value(); }
-
-std::vector<LogEntry> all_logs(store::TelemetryStore& s) {
-  return *s.select_logs({"1", {}}, 100000, false);
+std::unique_ptr<store::TelemetryStore> memory_store() {
+  return std::move(store::TelemetryStore::open(":memory:")).value();
 }
+
+std::vector<LogEntry> all_logs(store::TelemetryStore& s) { return *s.select_logs({"1", {}}, 100000, false); }
 
 TEST(LocalIngest, DetectsFormatsByContent) {
   EXPECT_EQ(detect_format(R"({"resourceLogs":[]})"), Format::kOtlpLogs);
@@ -36,14 +36,17 @@ TEST(LocalIngest, JsonLinesEdgeCases) {
   auto store = memory_store();
   std::string long_line = "{\"ts\":\"2026-11-23T09:13:05Z\",\"msg\":\"" + std::string(kMaxLineBytes, 'x') + "\"}";
   std::string text =
-      "{\"time\":\"2026-11-23T09:13:02.5Z\",\"level\":\"error\",\"msg\":\"second\",\"service\":\"api\",\"user\":{\"id\":7}}\n"
+      "{\"time\":\"2026-11-23T09:13:02.5Z\",\"level\":\"error\",\"msg\":\"second\",\"service\":\"api\",\"user\":{"
+      "\"id\":7}}\n"
       "{\"time\":\"2026-11-23T09:13:01Z\",\"level\":\"info\",\"msg\":\"first (out of order) — ünïcødé ✓ 日本\"}\n"
       "this is not json\n"
       "{\"msg\":\"no time\"}\n"
       "\n" +
       long_line + "\n" +
-      "{\"@timestamp\":1795424401,\"severity\":\"WARN\",\"message\":\"epoch seconds\",\"trace_id\":\"ABCDEF0123456789ABCDEF0123456789\"}\n"
-      "{\"time\":\"2026-11-23T09:13:02.5Z\",\"level\":\"error\",\"msg\":\"second\",\"service\":\"api\",\"user\":{\"id\":7}}\n"
+      "{\"@timestamp\":1795424401,\"severity\":\"WARN\",\"message\":\"epoch "
+      "seconds\",\"trace_id\":\"ABCDEF0123456789ABCDEF0123456789\"}\n"
+      "{\"time\":\"2026-11-23T09:13:02.5Z\",\"level\":\"error\",\"msg\":\"second\",\"service\":\"api\",\"user\":{"
+      "\"id\":7}}\n"
       "{\"ts\":1795424401000,\"lvl\":50,\"msg\":\"pino ms\"}\n";
   auto r = ingest_text(*store, text, Format::kUnknown, "/var/log/checkout.jsonl");
   ASSERT_TRUE(r.ok()) << r.error().to_string();
@@ -60,7 +63,7 @@ TEST(LocalIngest, JsonLinesEdgeCases) {
   EXPECT_EQ(logs[0].message, "epoch seconds");  // sorted by time on the way out
   EXPECT_EQ(logs[0].trace_id, "abcdef0123456789abcdef0123456789");
   EXPECT_EQ(logs[0].level, Level::kWarn);
-  EXPECT_EQ(logs[0].service, "checkout");  // from the file name
+  EXPECT_EQ(logs[0].service, "checkout");   // from the file name
   EXPECT_EQ(logs[1].level, Level::kError);  // pino 50
   EXPECT_EQ(logs[2].message, "first (out of order) — ünïcødé ✓ 日本");
   EXPECT_EQ(logs[3].service, "api");
@@ -124,7 +127,8 @@ TEST(LocalIngest, PrometheusAndOpenMetrics) {
                        "# HELP http_requests_total The total.\n# TYPE http_requests_total counter\n"
                        "http_requests_total{method=\"post\",code=\"200\",service=\"api\"} 1027 1700000000000\n"
                        "http_requests_total{method=\"post\",code=\"400\",service=\"api\"} 3 1700000000000\n"
-                       "msdos_file_access_time_seconds{path=\"C:\\\\DIR\\\\FILE.TXT\",error=\"Cannot find file:\\n\\\"FILE.TXT\\\"\"} 1.458255915e9\n"
+                       "msdos_file_access_time_seconds{path=\"C:\\\\DIR\\\\FILE.TXT\",error=\"Cannot find "
+                       "file:\\n\\\"FILE.TXT\\\"\"} 1.458255915e9\n"
                        "broken{label=\"x} 1\n"
                        "nan_metric NaN 1700000000000\n",
                        Format::kUnknown, "m.prom", prom_options());
@@ -190,7 +194,8 @@ TEST(LocalIngest, OtlpLogsConformance) {
 }
 
 TEST(LocalIngest, OtlpTracesAndMetricsConformance) {
-  auto traces = *parse_json(R"({"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"api"}}]},
+  auto traces = *parse_json(
+      R"({"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"api"}}]},
     "scopeSpans":[{"spans":[
      {"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174","parentSpanId":"","name":"GET /x","kind":2,
       "startTimeUnixNano":"1700000000000000000","endTimeUnixNano":"1700000000250000000","status":{"code":2,"message":"bad"}},
@@ -209,7 +214,8 @@ TEST(LocalIngest, OtlpTracesAndMetricsConformance) {
   EXPECT_EQ(t.spans[1].trace_id, "5b8efff798038103d269b633813fc60c");
   EXPECT_EQ(t.spans[1].span_id, "eee19b7ec3c1b174");
 
-  auto metrics = *parse_json(R"({"resourceMetrics":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"api"}}]},
+  auto metrics = *parse_json(
+      R"({"resourceMetrics":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"api"}}]},
     "scopeMetrics":[{"metrics":[
      {"name":"g","unit":"1","gauge":{"dataPoints":[{"timeUnixNano":"1700000000000000000","asDouble":0.5}]}},
      {"name":"c","sum":{"aggregationTemporality":2,"isMonotonic":true,"dataPoints":[{"timeUnixNano":"1700000000000000000","asInt":"42","attributes":[{"key":"code","value":{"intValue":"200"}}]}]}},

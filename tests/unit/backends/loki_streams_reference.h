@@ -4,10 +4,10 @@
 // the same entries and errors, and the baseline of bench/loki_parse_bench.cc.
 #pragma once
 
+#include <fmt/format.h>
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
-#include <fmt/format.h>
 
 #include <charconv>
 

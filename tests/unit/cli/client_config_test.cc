@@ -27,7 +27,8 @@ token = "env:TOK_DEFAULT"
 server = "https://aws.example.com/"
 token = "literal-secret"
 active = true
-)", "/h/config");
+)",
+                               "/h/config");
   EXPECT_TRUE(c.ok()) << c.error().message;
   return *c;
 }

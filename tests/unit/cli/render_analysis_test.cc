@@ -47,8 +47,8 @@ TEST(RenderDiff, WindowsMetricsArrowsAndPatternMarks) {
   EXPECT_TRUE(has(out, "180ms")) << out;
   EXPECT_TRUE(has(out, "-4.4%  ─ flat")) << out;
   EXPECT_TRUE(has(out, "-50%  ▼")) << out;
-  EXPECT_TRUE(has(out, "new  ▲")) << out;     // no baseline to compare with
-  EXPECT_TRUE(has(out, "no data")) << out;    // memory: neither window
+  EXPECT_TRUE(has(out, "new  ▲")) << out;   // no baseline to compare with
+  EXPECT_TRUE(has(out, "no data")) << out;  // memory: neither window
   EXPECT_TRUE(has(out, "  + [0 → 254]    ERROR  Charge failed for order <*>: fraud-check did not answer | at charge"))
       << out;
   EXPECT_TRUE(has(out, "(new)")) << out;
@@ -88,10 +88,10 @@ TEST(RenderDiff, ManyPatternsAreSummarisedAndEmptyIsStated) {
   const std::string out = render_diff(parse(many.c_str()), RenderStyle{}, 5);
   EXPECT_TRUE(has(out, "… 10 more (0 changed, 10 unchanged)")) << out;
 
-  const std::string empty = render_diff(
-      parse(R"J({"service":"ghost","baseline":{"from":"2026-11-23T07:00:00Z","to":"2026-11-23T08:00:00Z"},
+  const std::string empty =
+      render_diff(parse(R"J({"service":"ghost","baseline":{"from":"2026-11-23T07:00:00Z","to":"2026-11-23T08:00:00Z"},
                 "compare":{"from":"2026-11-23T09:00:00Z","to":"2026-11-23T10:00:00Z"},"metrics":[],"patterns":[]})J"),
-      RenderStyle{});
+                  RenderStyle{});
   EXPECT_TRUE(has(empty, "No metrics and no log lines for ghost in either window.")) << empty;
 }
 

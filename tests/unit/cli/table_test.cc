@@ -10,8 +10,8 @@ namespace {
 TEST(Terminal, DisplayWidthCountsColumns) {
   EXPECT_EQ(display_width("abc"), 3u);
   EXPECT_EQ(display_width("café"), 4u);
-  EXPECT_EQ(display_width("日本"), 4u);               // wide
-  EXPECT_EQ(display_width("e\xCC\x81"), 1u);         // e + combining acute
+  EXPECT_EQ(display_width("日本"), 4u);                  // wide
+  EXPECT_EQ(display_width("e\xCC\x81"), 1u);             // e + combining acute
   EXPECT_EQ(display_width("\x1b[31mERROR\x1b[0m"), 5u);  // colour codes are free
   EXPECT_EQ(display_width("✓"), 1u);
 }

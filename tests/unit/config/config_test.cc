@@ -22,7 +22,8 @@ token = "env:TINKR_API_TOKEN"
 
 [auth]
 api_keys = [
-  { hash = ")" + std::string(kHash) + R"(", subject = "alice@acme.com", roles = ["oncall"] },
+  { hash = ")" + std::string(kHash) +
+                     R"(", subject = "alice@acme.com", roles = ["oncall"] },
 ]
 
 [github]
@@ -91,10 +92,12 @@ TEST(Config, ErrorsNameFileLineKeyAndExpectation) {
   const BadCase cases[] = {
       {"[profiles.x]\nbackend = \"grafanna\"\n", "config.toml:2: profiles.x.backend: unknown backend 'grafanna'"},
       {"[profiles.x]\nregion = \"us-east-1\"\n", "config.toml:1: profiles.x: missing backend"},
-      {"[profiles.x]\nbackend = \"local\"\nactive = \"yes\"\n", "config.toml:3: profiles.x.active: expected true or false"},
+      {"[profiles.x]\nbackend = \"local\"\nactive = \"yes\"\n",
+       "config.toml:3: profiles.x.active: expected true or false"},
       {"[auth]\napi_keys = [ { hash = \"abc\", subject = \"a\", roles = [\"viewer\"] } ]\n",
        "config.toml:2: auth.api_keys[0].hash: expected the 64-hex-digit SHA-256"},
-      {"[auth]\napi_keys = [ { hash = \"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\", subject = \"a\", roles = [\"admin\"] } ]\n",
+      {"[auth]\napi_keys = [ { hash = \"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\", subject = "
+       "\"a\", roles = [\"admin\"] } ]\n",
        "auth.api_keys[0].roles: unknown role 'admin'"},
       {"[servr]\nurl = \"x\"\n", "config.toml:1: servr: unknown section"},
       {"[server]\nurl = \"x\"\ntokn = \"y\"\n", "config.toml:3: server.tokn: unknown key"},
@@ -152,7 +155,8 @@ TEST(Environment, ReadsDotenvFiles) {
   std::filesystem::create_directories(dir);
   {
     std::ofstream f(dir / ".env");
-    f << "# comment\nexport A=1\nB = \"two words\" \nC='lit\\n'\nD=x # trailing\n\nTINKR_TEST_UNSET_VAR_XYZ=from-dotenv\n";
+    f << "# comment\nexport A=1\nB = \"two words\" \nC='lit\\n'\nD=x # "
+         "trailing\n\nTINKR_TEST_UNSET_VAR_XYZ=from-dotenv\n";
   }
   auto e = Environment::load(dir / ".env");
   ASSERT_TRUE(e.ok()) << e.error().message;
@@ -176,8 +180,10 @@ TEST(Secrets, AreMaskedForDisplay) {
   EXPECT_EQ(display_value("header_Authorization", "GenieKey x"), "***");
   EXPECT_EQ(display_value("api_key", "k"), "***");
   EXPECT_EQ(display_value("region", "us-east-1"), "us-east-1");
-  EXPECT_EQ(display_value("loki_url", "https://user:pw@logs.grafana.net/loki"), "https://user:***@logs.grafana.net/loki");
-  EXPECT_EQ(display_value("url", "https://events.pagerduty.com/integration/XXXX/enqueue"), "https://events.pagerduty.com/***");
+  EXPECT_EQ(display_value("loki_url", "https://user:pw@logs.grafana.net/loki"),
+            "https://user:***@logs.grafana.net/loki");
+  EXPECT_EQ(display_value("url", "https://events.pagerduty.com/integration/XXXX/enqueue"),
+            "https://events.pagerduty.com/***");
   EXPECT_TRUE(is_secret_key("signing_secret"));
   EXPECT_FALSE(is_secret_key("resource_group"));
 }

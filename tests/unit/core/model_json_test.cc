@@ -8,15 +8,22 @@ namespace {
 Timestamp t(const char* s) { return *parse_rfc3339(s); }
 
 TEST(ModelJson, LogEntryRoundTrip) {
-  LogEntry e{t("2026-11-23T09:00:00.000000001Z"), "payments-api", Level::kError, "boom \"quoted\" ü",
-             "4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7", {{"pod", "p-1"}, {"region", "eu"}}};
+  LogEntry e{t("2026-11-23T09:00:00.000000001Z"),
+             "payments-api",
+             Level::kError,
+             "boom \"quoted\" ü",
+             "4bf92f3577b34da6a3ce929d0e0e4736",
+             "00f067aa0ba902b7",
+             {{"pod", "p-1"}, {"region", "eu"}}};
   auto back = from_json<LogEntry>(parse_json(to_json_string(to_json(e))).value());
   ASSERT_TRUE(back.ok()) << back.error().message;
   EXPECT_EQ(*back, e);
 }
 
 TEST(ModelJson, MetricSeriesRoundTrip) {
-  MetricSeries s{"latency_p99", "s", {{"service", "payments-api"}},
+  MetricSeries s{"latency_p99",
+                 "s",
+                 {{"service", "payments-api"}},
                  {{t("2026-11-23T09:00:00Z"), 0.25}, {t("2026-11-23T09:01:00Z"), 1.5}}};
   auto back = from_json<MetricSeries>(to_json(s));
   ASSERT_TRUE(back.ok());
@@ -25,11 +32,28 @@ TEST(ModelJson, MetricSeriesRoundTrip) {
 
 TEST(ModelJson, TraceRoundTripAndSummary) {
   Trace tr;
-  Span root{"4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7", "", "payments-api", "POST /charge",
-            SpanKind::kServer, t("2026-11-23T09:00:00Z"), std::chrono::milliseconds(1200), SpanStatus::kError,
-            "timeout", {{"http.status_code", "504"}}};
-  Span child{root.trace_id, "1111111111111111", root.span_id, "payments-api", "SELECT",
-             SpanKind::kClient, t("2026-11-23T09:00:00.1Z"), std::chrono::milliseconds(1000), SpanStatus::kUnset, "", {}};
+  Span root{"4bf92f3577b34da6a3ce929d0e0e4736",
+            "00f067aa0ba902b7",
+            "",
+            "payments-api",
+            "POST /charge",
+            SpanKind::kServer,
+            t("2026-11-23T09:00:00Z"),
+            std::chrono::milliseconds(1200),
+            SpanStatus::kError,
+            "timeout",
+            {{"http.status_code", "504"}}};
+  Span child{root.trace_id,
+             "1111111111111111",
+             root.span_id,
+             "payments-api",
+             "SELECT",
+             SpanKind::kClient,
+             t("2026-11-23T09:00:00.1Z"),
+             std::chrono::milliseconds(1000),
+             SpanStatus::kUnset,
+             "",
+             {}};
   tr.spans = {child, root};
   summarize_trace(tr);
   EXPECT_EQ(tr.trace_id, root.trace_id);
@@ -42,8 +66,17 @@ TEST(ModelJson, TraceRoundTripAndSummary) {
 }
 
 TEST(ModelJson, AnomalyRoundTrip) {
-  Anomaly a{"payments-api", "error_spike", "error_count", Severity::kCritical, t("2026-11-23T09:00:00Z"),
-            t("2026-11-23T09:10:00Z"), 847, 12, 4, "847 errors in 10m vs baseline 12 ± 4", {"line 1", "line 2"}};
+  Anomaly a{"payments-api",
+            "error_spike",
+            "error_count",
+            Severity::kCritical,
+            t("2026-11-23T09:00:00Z"),
+            t("2026-11-23T09:10:00Z"),
+            847,
+            12,
+            4,
+            "847 errors in 10m vs baseline 12 ± 4",
+            {"line 1", "line 2"}};
   auto back = from_json<Anomaly>(to_json(a));
   ASSERT_TRUE(back.ok());
   EXPECT_EQ(*back, a);

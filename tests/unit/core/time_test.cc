@@ -30,8 +30,8 @@ TEST(Rfc3339, ShortestExactFraction) {
 }
 
 TEST(Rfc3339, RejectsGarbageWithAUsefulMessage) {
-  for (const char* bad : {"", "2026-11-23", "2026-13-01T00:00:00Z", "2026-02-30T00:00:00Z",
-                          "2026-11-23T25:00:00Z", "2026-11-23T09:13:00", "2026-11-23T09:13:00Zjunk"}) {
+  for (const char* bad : {"", "2026-11-23", "2026-13-01T00:00:00Z", "2026-02-30T00:00:00Z", "2026-11-23T25:00:00Z",
+                          "2026-11-23T09:13:00", "2026-11-23T09:13:00Zjunk"}) {
     auto t = parse_rfc3339(bad);
     ASSERT_FALSE(t.ok()) << bad;
     EXPECT_EQ(t.error().code, ErrorCode::kInvalidArgument);

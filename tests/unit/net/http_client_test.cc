@@ -192,8 +192,8 @@ TEST(HttpClient, ResponseSizeCap) {
   auto r = client.get(server.url() + "/big?token=abc");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, ErrorCode::kPayloadTooLarge);
-  EXPECT_EQ(r.error().message, "answer from " + server.url() +
-                                   "/big exceeded the 1000 bytes cap; narrow the time range or lower --limit");
+  EXPECT_EQ(r.error().message,
+            "answer from " + server.url() + "/big exceeded the 1000 bytes cap; narrow the time range or lower --limit");
 
   // Chunked (no Content-Length): counted while reading.
   ScriptedResponse chunked;
@@ -225,7 +225,8 @@ TEST(HttpClient, StreamsSseEventsAsTheyArrive) {
   LoopbackHttpServer server;
   ScriptedResponse sse;
   sse.headers = {{"Content-Type", "text/event-stream"}};
-  sse.chunks = {"event: log\ndata: {\"n\":1}\n\n", ": keepalive\n\nevent: log\ndata: {\"n\":2}\n", "\nevent: done\ndata: {}\n\n"};
+  sse.chunks = {"event: log\ndata: {\"n\":1}\n\n", ": keepalive\n\nevent: log\ndata: {\"n\":2}\n",
+                "\nevent: done\ndata: {}\n\n"};
   server.route("POST", "/api/v1/rca", [&](const auto&) { return sse; });
   HttpClient client;
   HttpRequest req;

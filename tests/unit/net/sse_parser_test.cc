@@ -48,7 +48,9 @@ TEST(SseParser, BomRetryAndEmptyEvents) {
     return true;
   });
   p.feed("\xEF\xBB");
-  p.feed("\xBF" "retry: 1500\nevent: x\n\ndata\n\n");
+  p.feed(
+      "\xBF"
+      "retry: 1500\nevent: x\n\ndata\n\n");
   ASSERT_EQ(out.size(), 1u);  // "event: x" without data dispatches nothing
   EXPECT_EQ(out[0].event, "message");
   EXPECT_EQ(out[0].data, "");

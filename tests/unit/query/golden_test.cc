@@ -28,15 +28,15 @@ TEST(LogQL, SelectorAndLineFilters) {
   EXPECT_EQ(tr("grafana", "\"health check\""), R"q({service_name="payments-api"} |= "health check")q");
   EXPECT_EQ(tr("grafana", "NOT \"health check\""), R"q({service_name="payments-api"} != "health check")q");
   EXPECT_EQ(tr("grafana", "NOT timeout"), R"q({service_name="payments-api"} !~ "(?i)timeout")q");
-  EXPECT_EQ(tr("grafana", "timeout OR \"Refused\""),
-            R"q({service_name="payments-api"} |~ "(?i:timeout)|Refused")q");
+  EXPECT_EQ(tr("grafana", "timeout OR \"Refused\""), R"q({service_name="payments-api"} |~ "(?i:timeout)|Refused")q");
   EXPECT_EQ(tr("grafana", "a.b"), R"q({service_name="payments-api"} |~ "(?i)a\\.b")q");
   EXPECT_EQ(tr("grafana", "NOT (a OR b)"), R"q({service_name="payments-api"} !~ "(?i)a" !~ "(?i)b")q");
 }
 
 TEST(LogQL, LabelFilters) {
-  EXPECT_EQ(tr("grafana", "level:(ERROR OR WARN) AND NOT \"health check\""),
-            R"q({service_name="payments-api"} != "health check" | json | level=~"(?i)(error|err)" or level=~"(?i)(warn|warning)")q");
+  EXPECT_EQ(
+      tr("grafana", "level:(ERROR OR WARN) AND NOT \"health check\""),
+      R"q({service_name="payments-api"} != "health check" | json | level=~"(?i)(error|err)" or level=~"(?i)(warn|warning)")q");
   EXPECT_EQ(tr("grafana", "status>=500 duration_ms>1000"),
             R"q({service_name="payments-api"} | json | status>=500 | duration_ms>1000)q");
   EXPECT_EQ(tr("grafana", "NOT status>=500"), R"q({service_name="payments-api"} | json | status<500)q");
@@ -69,8 +69,7 @@ TEST(Insights, Constructs) {
   EXPECT_EQ(tr("cloudwatch", "level:ERROR"), head + " | filter `level` like /^(?i)(error|err)$/" + tail);
   EXPECT_EQ(tr("cloudwatch", "status>=500 AND NOT user:bob"),
             head + " | filter `status` >= 500 and not (`user` = \"bob\")" + tail);
-  EXPECT_EQ(tr("cloudwatch", "a OR b"),
-            head + " | filter @message like /(?i)a/ or @message like /(?i)b/" + tail);
+  EXPECT_EQ(tr("cloudwatch", "a OR b"), head + " | filter @message like /(?i)a/ or @message like /(?i)b/" + tail);
   TranslateContext c = ctx();
   c.filter_only = true;
   EXPECT_EQ(tr("cloudwatch", "x", c), head + " | filter @message like /(?i)x/");
@@ -92,8 +91,9 @@ TEST(CloudLogging, Constructs) {
   TranslateContext c = ctx();
   c.resource_type = "gke";
   c.range = {};
-  EXPECT_EQ(tr("gcp", "NOT a", c),
-            R"q(resource.type="k8s_container" AND resource.labels.container_name="payments-api" AND NOT ((textPayload:"a" OR jsonPayload.message:"a")))q");
+  EXPECT_EQ(
+      tr("gcp", "NOT a", c),
+      R"q(resource.type="k8s_container" AND resource.labels.container_name="payments-api" AND NOT ((textPayload:"a" OR jsonPayload.message:"a")))q");
   c.resource_type = "mainframe";
   EXPECT_NE(tr("gcp", "a", c).find("ERROR: unknown GCP resource type"), std::string::npos);
 }
@@ -140,10 +140,12 @@ TEST(Kql, TablesAndColumns) {
             "tostring(LogMessage[\"pod\"]) == \"x\"");
   c.resource_type = "ContainerLog";
   EXPECT_EQ(tr("azure", "level:ERROR", c),
-            "ContainerLog | where Name endswith \"/payments-api\" | where LogEntry matches regex \"\\\\b(?i)(error|err)\\\\b\"");
+            "ContainerLog | where Name endswith \"/payments-api\" | where LogEntry matches regex "
+            "\"\\\\b(?i)(error|err)\\\\b\"");
   c.resource_type = "container_app";
-  EXPECT_EQ(tr("azure", "boom", c),
-            "ContainerAppConsoleLogs_CL | where ContainerAppName_s == \"payments-api\" | where Log_s contains \"boom\"");
+  EXPECT_EQ(
+      tr("azure", "boom", c),
+      "ContainerAppConsoleLogs_CL | where ContainerAppName_s == \"payments-api\" | where Log_s contains \"boom\"");
   c.resource_type = "app_service";
   EXPECT_EQ(tr("azure", "*", c), "AppServiceConsoleLogs | where _ResourceId endswith \"/sites/payments-api\"");
   c.resource_type = "function";
@@ -172,24 +174,30 @@ TEST(Datadog, Constructs) {
 TEST(Elastic, Constructs) {
   TranslateContext c = ctx("");
   c.range = {};
-  EXPECT_EQ(tr("elastic", "*", c), R"q({"size":100,"sort":[{"@timestamp":{"order":"desc"}}],"query":{"match_all":{}}})q");
-  EXPECT_EQ(tr("elastic", "level:ERROR status>=500", c),
-            R"q({"size":100,"sort":[{"@timestamp":{"order":"desc"}}],"query":{"bool":{"filter":[{"terms":{"log.level":["error","ERROR","err","ERR"]}},{"range":{"status":{"gte":500}}}]}}})q");
+  EXPECT_EQ(tr("elastic", "*", c),
+            R"q({"size":100,"sort":[{"@timestamp":{"order":"desc"}}],"query":{"match_all":{}}})q");
+  EXPECT_EQ(
+      tr("elastic", "level:ERROR status>=500", c),
+      R"q({"size":100,"sort":[{"@timestamp":{"order":"desc"}}],"query":{"bool":{"filter":[{"terms":{"log.level":["error","ERROR","err","ERR"]}},{"range":{"status":{"gte":500}}}]}}})q");
   c.filter_only = true;
-  EXPECT_EQ(tr("elastic", "a OR NOT \"b c\"", c),
-            R"q({"query":{"bool":{"filter":[{"bool":{"should":[{"match_phrase":{"message":"a"}},{"bool":{"must_not":[{"match_phrase":{"message":"b c"}}]}}],"minimum_should_match":1}}]}}})q");
-  EXPECT_EQ(tr("otel", "level>=WARN http.method:GET", c),
-            R"q({"query":{"bool":{"filter":[{"range":{"severityNumber":{"gte":13,"lte":24}}},{"term":{"log.attributes.http@method":"GET"}}]}}})q");
-  EXPECT_EQ(tr("elastic", "svc:a trace:t span:s duration>1.5", c),
-            R"q({"query":{"bool":{"filter":[{"term":{"service.name":"a"}},{"term":{"trace.id":"t"}},{"term":{"span.id":"s"}},{"range":{"duration":{"gt":1.5E0}}}]}}})q");
+  EXPECT_EQ(
+      tr("elastic", "a OR NOT \"b c\"", c),
+      R"q({"query":{"bool":{"filter":[{"bool":{"should":[{"match_phrase":{"message":"a"}},{"bool":{"must_not":[{"match_phrase":{"message":"b c"}}]}}],"minimum_should_match":1}}]}}})q");
+  EXPECT_EQ(
+      tr("otel", "level>=WARN http.method:GET", c),
+      R"q({"query":{"bool":{"filter":[{"range":{"severityNumber":{"gte":13,"lte":24}}},{"term":{"log.attributes.http@method":"GET"}}]}}})q");
+  EXPECT_EQ(
+      tr("elastic", "svc:a trace:t span:s duration>1.5", c),
+      R"q({"query":{"bool":{"filter":[{"term":{"service.name":"a"}},{"term":{"trace.id":"t"}},{"term":{"span.id":"s"}},{"range":{"duration":{"gt":1.5E0}}}]}}})q");
 }
 
 // The display form: indented, strings escaped as in the body, numbers exactly as sent.
 TEST(Elastic, PrintableIsIndentedBody) {
   auto q = translate("otel", "level>=ERROR (a.b:\"x\\\"y\" OR d>0.30000000000000004) NOT *", ctx());
   ASSERT_TRUE(q.ok());
-  EXPECT_EQ(q->text,
-            R"q({"size":100,"sort":[{"time":{"order":"desc"}}],"query":{"bool":{"filter":[{"range":{"time":{"gte":"2024-05-19T06:00:00Z","lt":"2024-05-19T07:00:00Z","format":"strict_date_optional_time_nanos"}}},{"term":{"serviceName":"payments-api"}},{"range":{"severityNumber":{"gte":17,"lte":24}}},{"bool":{"should":[{"term":{"log.attributes.a@b":"x\"y"}},{"range":{"log.attributes.d":{"gt":3.0000000000000004E-1}}}],"minimum_should_match":1}},{"bool":{"must_not":[{"match_all":{}}]}}]}}})q");
+  EXPECT_EQ(
+      q->text,
+      R"q({"size":100,"sort":[{"time":{"order":"desc"}}],"query":{"bool":{"filter":[{"range":{"time":{"gte":"2024-05-19T06:00:00Z","lt":"2024-05-19T07:00:00Z","format":"strict_date_optional_time_nanos"}}},{"term":{"serviceName":"payments-api"}},{"range":{"severityNumber":{"gte":17,"lte":24}}},{"bool":{"should":[{"term":{"log.attributes.a@b":"x\"y"}},{"range":{"log.attributes.d":{"gt":3.0000000000000004E-1}}}],"minimum_should_match":1}},{"bool":{"must_not":[{"match_all":{}}]}}]}}})q");
   EXPECT_EQ(printable(*q), R"q({
   "size": 100,
   "sort": [
@@ -267,10 +275,17 @@ TEST(Sql, FullSelectWithParameters) {
             "AND service = ? AND ((level = ? OR level = ?) AND NOT IFNULL((instr(message, ?) > 0), 0) AND "
             "CAST(json_extract(attributes, ?) AS REAL) >= ? AND json_extract(attributes, ?) = ?) ORDER BY ts DESC "
             "LIMIT ?");
-  std::vector<SqlParam> expected = {int64_t{1716098400000000000}, int64_t{1716102000000000000},
-                                    std::string("payments-api"), int64_t{5}, int64_t{4},
-                                    std::string("health check"), std::string("$.\"status\""), 500.0,
-                                    std::string("$.\"user\""), std::string("bob"), int64_t{100}};
+  std::vector<SqlParam> expected = {int64_t{1716098400000000000},
+                                    int64_t{1716102000000000000},
+                                    std::string("payments-api"),
+                                    int64_t{5},
+                                    int64_t{4},
+                                    std::string("health check"),
+                                    std::string("$.\"status\""),
+                                    500.0,
+                                    std::string("$.\"user\""),
+                                    std::string("bob"),
+                                    int64_t{100}};
   EXPECT_EQ(r->params, expected);
 }
 

@@ -79,8 +79,8 @@ TEST(Parser, ErrorsSayWhereAndWhat) {
 }
 
 TEST(Parser, RoundTripExamples) {
-  for (const char* q : {"level:(ERROR OR WARN) AND NOT \"health check\"", "a\\ b", "\"a\\\"b\\\\c\"", "\\and",
-                        "\\*", "user:\\or", "x:\"\"", "\"tab\\there\"", "w\\nx", "NOT *", "not (a or (b and c))",
+  for (const char* q : {"level:(ERROR OR WARN) AND NOT \"health check\"", "a\\ b", "\"a\\\"b\\\\c\"", "\\and", "\\*",
+                        "user:\\or", "x:\"\"", "\"tab\\there\"", "w\\nx", "NOT *", "not (a or (b and c))",
                         "user:\"é ✓ 𝄞\"", "\"C:\\path\"", "user:not", "n\\ot", "user:Not OR x:NOT"}) {
     auto a = parse(q);
     ASSERT_TRUE(a.ok()) << q << ": " << a.error().message;
@@ -92,8 +92,8 @@ TEST(Parser, RoundTripExamples) {
 
 TEST(Parser, RoundTripRandom) {
   std::mt19937 rng(7);
-  const std::vector<std::string> atoms = {"a", "\"b c\"", "x:1", "level:warn", "s>=5", "*", "\\and", "\"q\\\"\"",
-                                          "u:(p OR q)", "é", "t:\"\\\\\"", "k<-1.5"};
+  const std::vector<std::string> atoms = {"a",     "\"b c\"",   "x:1",        "level:warn", "s>=5",       "*",
+                                          "\\and", "\"q\\\"\"", "u:(p OR q)", "é",          "t:\"\\\\\"", "k<-1.5"};
   const std::vector<std::string> ops = {" ", " AND ", " OR ", " and ", " or "};
   std::uniform_int_distribution<size_t> pa(0, atoms.size() - 1), po(0, ops.size() - 1), coin(0, 3);
   for (int i = 0; i < 2000; ++i) {
@@ -102,10 +102,18 @@ TEST(Parser, RoundTripRandom) {
     int open = 0;
     for (int k = 0; k < n; ++k) {
       if (k) q += ops[po(rng)];
-      if (coin(rng) == 0) { q += "NOT "; }
-      if (coin(rng) == 0) { q += "("; ++open; }
+      if (coin(rng) == 0) {
+        q += "NOT ";
+      }
+      if (coin(rng) == 0) {
+        q += "(";
+        ++open;
+      }
       q += atoms[pa(rng)];
-      if (open && coin(rng) == 0) { q += ")"; --open; }
+      if (open && coin(rng) == 0) {
+        q += ")";
+        --open;
+      }
     }
     q += std::string(static_cast<size_t>(open), ')');
     auto a = parse(q);

@@ -25,7 +25,10 @@ int hexval(char c) { return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f
 std::string unescape(std::string_view s) {
   std::string out;
   for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] != '\\' || i + 1 >= s.size()) { out += s[i]; continue; }
+    if (s[i] != '\\' || i + 1 >= s.size()) {
+      out += s[i];
+      continue;
+    }
     char e = s[++i];
     if (e == 'n') out += '\n';
     else if (e == 'r') out += '\r';
@@ -57,11 +60,19 @@ Lexed lex(std::string_view t, bool slash_regex) {
     char close = 0;
     if (c == '"') close = '"';
     else if (slash_regex && c == '/' && i >= 5 && t.substr(i - 5, 5) == "like ") close = '/';
-    if (!close) { out.skeleton += c; continue; }
+    if (!close) {
+      out.skeleton += c;
+      continue;
+    }
     size_t j = i + 1;
     std::string raw;
     while (j < t.size() && t[j] != close) {
-      if (t[j] == '\\' && j + 1 < t.size()) { raw += t[j]; raw += t[j + 1]; j += 2; continue; }
+      if (t[j] == '\\' && j + 1 < t.size()) {
+        raw += t[j];
+        raw += t[j + 1];
+        j += 2;
+        continue;
+      }
       raw += t[j++];
     }
     EXPECT_LT(j, t.size()) << "unterminated literal in " << t;
@@ -92,11 +103,20 @@ std::string as_phrase(const std::string& s) {
 std::string as_word(const std::string& s) {
   std::string q;
   for (char c : s) {
-    if (c == '\n') { q += "\\n"; continue; }
-    if (c == '\t') { q += "\\t"; continue; }
-    if (c == '\r') { q += "\\r"; continue; }
-    if (c == ' ' || c == '(' || c == ')' || c == '"' || c == ':' || c == '<' || c == '>' || c == '\\' ||
-        c == '\f' || c == '\v')
+    if (c == '\n') {
+      q += "\\n";
+      continue;
+    }
+    if (c == '\t') {
+      q += "\\t";
+      continue;
+    }
+    if (c == '\r') {
+      q += "\\r";
+      continue;
+    }
+    if (c == ' ' || c == '(' || c == ')' || c == '"' || c == ':' || c == '<' || c == '>' || c == '\\' || c == '\f' ||
+        c == '\v')
       q += '\\';
     q += c;
   }
@@ -104,11 +124,64 @@ std::string as_word(const std::string& s) {
 }
 
 std::string random_hostile(std::mt19937& rng) {
-  static const std::vector<std::string> kPieces = {
-      "\"", "'", "\\", "`", "|", "/", "{", "}", "(", ")", "[", "]", "*", "?", "%", "_", "$", "#", "-", "--",
-      ":", ";", "=", "~", "!", "<", ">", "\n", "\r", "\t", "\x01", "\x7f", " ", "@", "é", "\xe2\x80\x9c",
-      "\xe2\x80\xa8", "\xf0\x9d\x84\x9e", "a", "Z", "0", "AND", "or", "not", ".*", "\\\"", "\"}", "*/", "/*",
-      "\\x41", "\\u0022", "$.", "'--", "\" OR 1=1 --", "| take 1", "} |= \"", "`x`", "\\\\"};
+  static const std::vector<std::string> kPieces = {"\"",
+                                                   "'",
+                                                   "\\",
+                                                   "`",
+                                                   "|",
+                                                   "/",
+                                                   "{",
+                                                   "}",
+                                                   "(",
+                                                   ")",
+                                                   "[",
+                                                   "]",
+                                                   "*",
+                                                   "?",
+                                                   "%",
+                                                   "_",
+                                                   "$",
+                                                   "#",
+                                                   "-",
+                                                   "--",
+                                                   ":",
+                                                   ";",
+                                                   "=",
+                                                   "~",
+                                                   "!",
+                                                   "<",
+                                                   ">",
+                                                   "\n",
+                                                   "\r",
+                                                   "\t",
+                                                   "\x01",
+                                                   "\x7f",
+                                                   " ",
+                                                   "@",
+                                                   "é",
+                                                   "\xe2\x80\x9c",
+                                                   "\xe2\x80\xa8",
+                                                   "\xf0\x9d\x84\x9e",
+                                                   "a",
+                                                   "Z",
+                                                   "0",
+                                                   "AND",
+                                                   "or",
+                                                   "not",
+                                                   ".*",
+                                                   "\\\"",
+                                                   "\"}",
+                                                   "*/",
+                                                   "/*",
+                                                   "\\x41",
+                                                   "\\u0022",
+                                                   "$.",
+                                                   "'--",
+                                                   "\" OR 1=1 --",
+                                                   "| take 1",
+                                                   "} |= \"",
+                                                   "`x`",
+                                                   "\\\\"};
   std::uniform_int_distribution<size_t> len(1, 10), pick(0, kPieces.size() - 1);
   std::string s = "\"";  // always hostile: never a plain token
   for (size_t n = len(rng); n > 0; --n) s += kPieces[pick(rng)];
@@ -117,7 +190,8 @@ std::string random_hostile(std::mt19937& rng) {
 
 void collect_json_strings(const boost::json::value& v, std::vector<std::string>& out) {
   if (v.is_string()) out.emplace_back(v.get_string());
-  else if (v.is_array()) for (const auto& e : v.get_array()) collect_json_strings(e, out);
+  else if (v.is_array())
+    for (const auto& e : v.get_array()) collect_json_strings(e, out);
   else if (v.is_object())
     for (const auto& kv : v.get_object()) {
       out.emplace_back(kv.key());
@@ -127,8 +201,10 @@ void collect_json_strings(const boost::json::value& v, std::vector<std::string>&
 
 void replace_json_strings(boost::json::value& v, const std::string& s) {
   if (v.is_string() && std::string(v.get_string()) == s) v = "S";
-  else if (v.is_array()) for (auto& e : v.get_array()) replace_json_strings(e, s);
-  else if (v.is_object()) for (auto& kv : v.get_object()) replace_json_strings(kv.value(), s);
+  else if (v.is_array())
+    for (auto& e : v.get_array()) replace_json_strings(e, s);
+  else if (v.is_object())
+    for (auto& kv : v.get_object()) replace_json_strings(kv.value(), s);
 }
 
 const char* kBackends[] = {"grafana", "cloudwatch", "gcp", "azure", "datadog", "elastic", "otel", "local"};

@@ -33,7 +33,8 @@ TEST(Scenario, ModerateVolumeInRangeAndSorted) {
   EXPECT_GT(s.logs.size(), 20000u);
   EXPECT_LT(s.logs.size(), 80000u);
   EXPECT_GT(s.traces.size(), 1000u);
-  EXPECT_EQ(s.services, (std::vector<std::string>{"auth-service", "inventory-service", "order-service", "payments-api"}));
+  EXPECT_EQ(s.services,
+            (std::vector<std::string>{"auth-service", "inventory-service", "order-service", "payments-api"}));
   for (size_t i = 0; i < s.logs.size(); ++i) {
     ASSERT_TRUE(s.range.contains(s.logs[i].time));
     if (i) {
@@ -71,8 +72,9 @@ TEST(Scenario, GroundTruthHolds) {
   EXPECT_GT(order_errors_after, 300u);
   EXPECT_LT(static_cast<double>(before_errors) / before, 0.01);
   // A python stack trace is in the message.
-  auto it = std::find_if(s.logs.begin(), s.logs.end(),
-                         [](const LogEntry& e) { return e.message.find("Traceback (most recent call last):") != std::string::npos; });
+  auto it = std::find_if(s.logs.begin(), s.logs.end(), [](const LogEntry& e) {
+    return e.message.find("Traceback (most recent call last):") != std::string::npos;
+  });
   ASSERT_NE(it, s.logs.end());
   EXPECT_NE(it->message.find("TimeoutError: fraud-check request timed out after 5000ms"), std::string::npos);
 }

@@ -175,8 +175,8 @@ TEST(AnalysisRoutes, SloFromMetricsElseFromLogVolume) {
   EXPECT_GT(v.at("errors").to_number<double>(), 0);
 
   static testing::ScenarioBackend inner(live_scenario());
-  Harness degraded(std::make_unique<testing::FailingBackend>(
-      inner, std::set<std::string>{"get_metrics"}, make_error(ErrorCode::kUnavailable, "no metrics (test)")));
+  Harness degraded(std::make_unique<testing::FailingBackend>(inner, std::set<std::string>{"get_metrics"},
+                                                             make_error(ErrorCode::kUnavailable, "no metrics (test)")));
   auto d = degraded.post_json("/api/v1/slo", R"({"service":"payments-api","window":"2h"})");
   EXPECT_EQ(d.at("source").as_string(), "log_volume") << js::serialize(d);
   EXPECT_NE(std::string(d.at("source_note").as_string()).find("no metrics (test)"), std::string::npos);

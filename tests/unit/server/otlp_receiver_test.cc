@@ -38,12 +38,13 @@ std::string gzip(std::string_view text) {
 }
 
 std::string logs_body(std::string_view service, std::string_view message, int64_t t_ns, bool with_bad_record = false) {
-  std::string records = fmt::format(
-      R"({{"timeUnixNano":"{}","severityNumber":17,"severityText":"ERROR","body":{{"stringValue":"{}"}}}})", t_ns,
-      message);
+  std::string records =
+      fmt::format(R"({{"timeUnixNano":"{}","severityNumber":17,"severityText":"ERROR","body":{{"stringValue":"{}"}}}})",
+                  t_ns, message);
   if (with_bad_record) records += R"(,{"severityText":"INFO","body":{"stringValue":"no time"}})";
-  return fmt::format(R"({{"resourceLogs":[{{"resource":{{"attributes":[{{"key":"service.name","value":{{"stringValue":"{}"}}}}]}},"scopeLogs":[{{"logRecords":[{}]}}]}}]}})",
-                     service, records);
+  return fmt::format(
+      R"({{"resourceLogs":[{{"resource":{{"attributes":[{{"key":"service.name","value":{{"stringValue":"{}"}}}}]}},"scopeLogs":[{{"logRecords":[{}]}}]}}]}})",
+      service, records);
 }
 
 std::string traces_body(std::string_view service, int64_t t_ns) {

@@ -76,9 +76,7 @@ TEST(MetricsTest, PrometheusTextFormat) {
   EXPECT_EQ(std::count(text.begin(), text.end(), '#') % 2, 0);
 }
 
-TEST(MetricsTest, EscapesLabelValues) {
-  EXPECT_EQ(escape_label_value("a\"b\\c\nd"), "a\\\"b\\\\c\\nd");
-}
+TEST(MetricsTest, EscapesLabelValues) { EXPECT_EQ(escape_label_value("a\"b\\c\nd"), "a\\\"b\\\\c\\nd"); }
 
 }  // namespace
 }  // namespace tinkr::server

@@ -37,7 +37,8 @@ Running start(bool with_backend = true, size_t body_limit = 1024 * 1024, std::ma
   AppOptions o;
   o.env = config::Environment::from_map(std::move(env));
   o.config = *config::parse_config("", "test.toml", o.env);
-  o.config.api_keys = {{auth::sha256_hex(kViewer), "vera", {"viewer"}}, {auth::sha256_hex(kOncall), "otto", {"oncall"}}};
+  o.config.api_keys = {{auth::sha256_hex(kViewer), "vera", {"viewer"}},
+                       {auth::sha256_hex(kOncall), "otto", {"oncall"}}};
   o.events_db = ":memory:";
   Running r;
   if (with_backend) {
@@ -172,8 +173,8 @@ TEST(ServerTest, LogsCallTheBackendWithTheRequest) {
   Timestamp t = now() - std::chrono::minutes(1);
   s.backend->add_log(line("checkout", t, "boom"));
   s.backend->add_log(line("payments", t, "other"));
-  auto r = http_call(s.port(), "POST", "/api/v1/logs", R"({"service":"checkout","since":"10m","query":"level:error","limit":5})",
-                     kViewer);
+  auto r = http_call(s.port(), "POST", "/api/v1/logs",
+                     R"({"service":"checkout","since":"10m","query":"level:error","limit":5})", kViewer);
   ASSERT_EQ(r.status, 200) << r.body;
   auto b = body_of(r);
   EXPECT_EQ(get_string(b, "query"), "FAKE service=checkout");
@@ -190,12 +191,13 @@ TEST(ServerTest, LogsCallTheBackendWithTheRequest) {
 
 TEST(ServerTest, OtherDataRoutes) {
   auto s = start();
-  auto m = http_call(s.port(), "POST", "/api/v1/metrics", R"({"service":"checkout","metric":"latency_p99","step":"1m"})",
-                     kViewer);
+  auto m = http_call(s.port(), "POST", "/api/v1/metrics",
+                     R"({"service":"checkout","metric":"latency_p99","step":"1m"})", kViewer);
   ASSERT_EQ(m.status, 200) << m.body;
   EXPECT_EQ(get_string(find_field(body_of(m), "series")->as_array()[0], "name"), "latency_p99");
   EXPECT_EQ(http_call(s.port(), "POST", "/api/v1/metrics", "{}", kViewer).status, 400);
-  auto t = http_call(s.port(), "POST", "/api/v1/traces", R"({"service":"checkout","tags":{"http.route":"/pay"}})", kViewer);
+  auto t =
+      http_call(s.port(), "POST", "/api/v1/traces", R"({"service":"checkout","tags":{"http.route":"/pay"}})", kViewer);
   EXPECT_EQ(t.status, 200) << t.body;
   auto one = http_call(s.port(), "GET", "/api/v1/traces/4bf92f3577b34da6a3ce929d0e0e4736", "", kViewer);
   EXPECT_EQ(get_string(body_of(one), "trace_id"), "4bf92f3577b34da6a3ce929d0e0e4736");
@@ -213,7 +215,8 @@ TEST(ServerTest, MetricsEndpointCountsRequestsAndBackendCalls) {
   auto r = http_call(s.port(), "GET", "/metrics", "", kViewer);
   ASSERT_EQ(r.status, 200);
   EXPECT_EQ(r.headers["content-type"].rfind("text/plain; version=0.0.4", 0), 0u);
-  EXPECT_NE(r.body.find("tinkr_http_requests_total{method=\"GET\",route=\"/health\",status=\"200\"} 1"), std::string::npos);
+  EXPECT_NE(r.body.find("tinkr_http_requests_total{method=\"GET\",route=\"/health\",status=\"200\"} 1"),
+            std::string::npos);
   EXPECT_NE(r.body.find("tinkr_backend_calls_total{backend=\"fake\",operation=\"list_services\",outcome=\"ok\"} 1"),
             std::string::npos);
 }
@@ -244,9 +247,11 @@ TEST(ServerTest, TailStreamsNewLinesOnceEach) {
     s.backend->add_log(line("api", t, "new-a"));
     s.backend->add_log(line("api", t, "new-b"));  // same timestamp: both must arrive, once
   });
-  std::string got = testing::stream_until(
-      s.port(), "/api/v1/tail", R"({"service":"api","lines":10,"poll_seconds":0.1})", kViewer,
-      [](const std::string& text) { return count_of(text, "event: log") >= 4 && count_of(text, "keep-alive") >= 3; });
+  std::string got =
+      testing::stream_until(s.port(), "/api/v1/tail", R"({"service":"api","lines":10,"poll_seconds":0.1})", kViewer,
+                            [](const std::string& text) {
+                              return count_of(text, "event: log") >= 4 && count_of(text, "keep-alive") >= 3;
+                            });
   appender.join();
   EXPECT_NE(got.find("text/event-stream"), std::string::npos);
   EXPECT_NE(got.find("Transfer-Encoding: chunked"), std::string::npos);
@@ -268,9 +273,8 @@ TEST(ServerTest, TailFromResumesAfterTheClientsOwnHistory) {
   s.backend->add_log(line("api", t0 + std::chrono::seconds(2), "written-meanwhile"));
   const std::string body = R"({"service":"api","lines":0,"poll_seconds":0.1,"from":")" +
                            format_rfc3339(t0 + std::chrono::seconds(1), 9) + R"("})";
-  std::string got = testing::stream_until(s.port(), "/api/v1/tail", body, kViewer, [](const std::string& text) {
-    return count_of(text, "keep-alive") >= 2;
-  });
+  std::string got = testing::stream_until(s.port(), "/api/v1/tail", body, kViewer,
+                                          [](const std::string& text) { return count_of(text, "keep-alive") >= 2; });
   EXPECT_EQ(count_of(got, "shown-1"), 0u) << got;
   EXPECT_EQ(count_of(got, "shown-2"), 1u) << got;
   EXPECT_EQ(count_of(got, "written-meanwhile"), 1u) << got;
@@ -343,7 +347,8 @@ TEST(InitCommandTest, WritesConfigAndPrivateEnvNeverOverwrites) {
   std::ostringstream out, err;
   ASSERT_EQ(run_init(o, in, out, err), 0) << err.str();
   auto perms = std::filesystem::status(home / ".env").permissions();
-  EXPECT_EQ(perms & std::filesystem::perms::all, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  EXPECT_EQ(perms & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
   auto cfg = config::load_config(home / "config.toml", config::Environment::from_map({}), true);
   ASSERT_TRUE(cfg.ok()) << cfg.error().to_string();
   ASSERT_EQ(cfg->api_keys.size(), 1u);

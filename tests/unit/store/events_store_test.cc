@@ -110,7 +110,8 @@ TEST(EventsStoreTest, SurvivesReopen) {
 }
 
 TEST(EventsStoreTest, JsonValidation) {
-  auto ok = change_event_from_json(*parse_json(R"({"service":"api","kind":"deploy","time":"2026-01-01T00:00:00Z","version":"1.2"})"));
+  auto ok = change_event_from_json(
+      *parse_json(R"({"service":"api","kind":"deploy","time":"2026-01-01T00:00:00Z","version":"1.2"})"));
   ASSERT_TRUE(ok.ok()) << ok.error().to_string();
   EXPECT_EQ(ok->version, "1.2");
   EXPECT_FALSE(change_event_from_json(*parse_json(R"({"kind":"deploy"})")).ok());

@@ -20,7 +20,13 @@ TEST(TelemetryStore, RetentionDeletesOldData) {
   testing::TempDir dir("store");
   auto store = std::move(TelemetryStore::open(dir / "t.db", {.retention = std::chrono::hours(1)})).value();
   ASSERT_TRUE(store->insert_logs({line(1000, "old"), line(10000, "new")}).ok());
-  ASSERT_TRUE(store->insert_metrics({MetricSeries{"m", "1", {{"service", "svc"}}, {{from_unix_nanos(1000'000'000'000), 1}, {from_unix_nanos(10000'000'000'000), 2}}}}).ok());
+  ASSERT_TRUE(store
+                  ->insert_metrics(
+                      {MetricSeries{"m",
+                                    "1",
+                                    {{"service", "svc"}},
+                                    {{from_unix_nanos(1000'000'000'000), 1}, {from_unix_nanos(10000'000'000'000), 2}}}})
+                  .ok());
   Span s;
   s.trace_id = "5b8efff798038103d269b633813fc60c";
   s.span_id = "eee19b7ec3c1b174";
