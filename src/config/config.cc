@@ -1,6 +1,7 @@
 #include "config/config.h"
 
 #include <algorithm>
+#include <charconv>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -301,6 +302,30 @@ std::string Profile::get(std::string_view key, std::string_view fallback) const 
   auto it = settings.find(key);
   if (it == settings.end() || it->second.empty()) return std::string(fallback);
   return it->second;
+}
+
+Result<size_t> Profile::positive_int(std::string_view key, size_t fallback) const {
+  std::string text = get(key);
+  if (text.empty()) return fallback;
+  size_t v = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || end != text.data() + text.size() || v == 0) {
+    return make_error(ErrorCode::kConfig,
+                      fmt::format("profile '{}': {} must be a positive whole number (got \"{}\")", name, key, text));
+  }
+  return v;
+}
+
+Result<Nanos> Profile::positive_duration(std::string_view key, Nanos fallback) const {
+  std::string text = get(key);
+  if (text.empty()) return fallback;
+  auto d = parse_duration(text);
+  if (!d.ok() || d->count() <= 0) {
+    return make_error(ErrorCode::kConfig,
+                      fmt::format("profile '{}': {} must be a duration like 30s, 2m or 7d (got \"{}\")", name, key,
+                                  text));
+  }
+  return *d;
 }
 
 Result<std::string> Profile::require(std::string_view key) const {

@@ -64,6 +64,11 @@ struct Profile {
   // A setting that must be present: the error names the profile and key, and
   // the variable when it came from an unset "env:VAR" reference.
   Result<std::string> require(std::string_view key) const;
+  // A setting that must be a positive whole number, or fallback when absent;
+  // anything else is a kConfig error naming the profile, the key and the value.
+  Result<size_t> positive_int(std::string_view key, size_t fallback) const;
+  // Likewise a positive duration (30s, 2m, 7d, PT1H).
+  Result<Nanos> positive_duration(std::string_view key, Nanos fallback) const;
   // The service's settings, or nullptr.
   const ServiceConfig* service(std::string_view name) const;
 };

@@ -491,15 +491,7 @@ Error error_from_response(const HttpResponse& response, std::string_view peer_na
   std::string message(peer_name.empty() ? "the server" : peer_name);
   message += " answered " + std::to_string(response.status);
   if (auto phrase = reason_phrase(response.status); !phrase.empty()) message += " " + std::string(phrase);
-  std::string snippet;
-  for (char c : response.body) {
-    if (snippet.size() >= 300) {
-      snippet += "…";
-      break;
-    }
-    snippet += (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
-  }
-  snippet = std::string(trim(snippet));
+  const std::string snippet(trim(one_line_prefix(response.body, 300)));
   if (!snippet.empty()) message += ": " + snippet;
   return make_error(code, std::move(message));
 }

@@ -1,7 +1,5 @@
 #include "backends/azure/azure_options.h"
 
-#include <charconv>
-
 #include <fmt/format.h>
 
 namespace tinkr::azure {
@@ -12,30 +10,6 @@ std::string setting(const config::Profile& p, const config::Environment& env, st
   std::string v = p.get(key);
   if (v.empty()) v = env.get(variable).value_or("");
   return v;
-}
-
-Result<size_t> positive_int(const config::Profile& p, std::string_view key, size_t fallback) {
-  std::string text = p.get(key);
-  if (text.empty()) return fallback;
-  size_t v = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc() || end != text.data() + text.size() || v == 0) {
-    return make_error(ErrorCode::kConfig,
-                      fmt::format("profile '{}': {} must be a positive whole number (got \"{}\")", p.name, key, text));
-  }
-  return v;
-}
-
-Result<Nanos> positive_duration(const config::Profile& p, std::string_view key, Nanos fallback) {
-  std::string text = p.get(key);
-  if (text.empty()) return fallback;
-  auto d = parse_duration(text);
-  if (!d.ok() || d->count() <= 0) {
-    return make_error(ErrorCode::kConfig,
-                      fmt::format("profile '{}': {} must be a duration like 30s, 2m or 7d (got \"{}\")", p.name, key,
-                                  text));
-  }
-  return *d;
 }
 
 Result<bool> boolean(const config::Profile& p, std::string_view key, bool fallback) {
@@ -101,11 +75,11 @@ Result<AzureOptions> load_options(const config::Profile& profile, const config::
     }
     o.slow_request_ms = v;
   }
-  TINKR_ASSIGN_OR_RETURN(o.trace_lookback, positive_duration(profile, "trace_lookback", o.trace_lookback));
+  TINKR_ASSIGN_OR_RETURN(o.trace_lookback, profile.positive_duration("trace_lookback", o.trace_lookback));
   TINKR_ASSIGN_OR_RETURN(o.allow_partial_results, boolean(profile, "allow_partial_results", o.allow_partial_results));
-  TINKR_ASSIGN_OR_RETURN(o.timeout, positive_duration(profile, "timeout", o.timeout));
-  TINKR_ASSIGN_OR_RETURN(o.max_response_bytes, positive_int(profile, "max_response_bytes", o.max_response_bytes));
-  TINKR_ASSIGN_OR_RETURN(size_t attempts, positive_int(profile, "max_attempts", static_cast<size_t>(o.max_attempts)));
+  TINKR_ASSIGN_OR_RETURN(o.timeout, profile.positive_duration("timeout", o.timeout));
+  TINKR_ASSIGN_OR_RETURN(o.max_response_bytes, profile.positive_int("max_response_bytes", o.max_response_bytes));
+  TINKR_ASSIGN_OR_RETURN(size_t attempts, profile.positive_int("max_attempts", static_cast<size_t>(o.max_attempts)));
   o.max_attempts = static_cast<int>(std::min<size_t>(attempts, 10));
   o.ca_file = profile.get("ca_file");
   return o;

@@ -7,6 +7,7 @@
 #include <boost/json/value.hpp>
 
 #include "backends/azure/log_analytics_wire.h"
+#include "core/strings.h"
 
 namespace tinkr::azure {
 namespace {
@@ -14,18 +15,6 @@ namespace {
 namespace json = boost::json;
 
 constexpr std::string_view kPeer = "Log Analytics";
-
-std::string snippet_of(std::string_view body, size_t max = 300) {
-  std::string s;
-  for (char c : body) {
-    if (s.size() >= max) {
-      s += "…";
-      break;
-    }
-    s += (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
-  }
-  return s;
-}
 
 std::string shorten(std::string_view kql, size_t max = 400) {
   if (kql.size() <= max) return std::string(kql);
@@ -120,7 +109,7 @@ Error LogAnalyticsClient::answer_error(const net::HttpResponse& response, std::s
                                        std::string_view what) const {
   const std::optional<LaError> la = parse_error_body(response.body);
   const std::string detail =
-      la ? la->describe() + (la->code.empty() ? "" : " [" + la->code + "]") : snippet_of(response.body);
+      la ? la->describe() + (la->code.empty() ? "" : " [" + la->code + "]") : one_line_prefix(response.body, 300);
   const std::string_view code = la ? std::string_view(la->code) : std::string_view();
   const std::string& p = options_.profile_name;
   switch (response.status) {

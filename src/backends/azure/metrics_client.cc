@@ -6,24 +6,13 @@
 #include "backends/azure/metrics_request.h"
 #include "backends/azure/metrics_series.h"
 #include "backends/azure/metrics_wire.h"
+#include "core/strings.h"
 
 namespace tinkr::azure {
 namespace {
 
 constexpr std::string_view kPeer = "Azure Resource Manager (metrics)";
 constexpr std::string_view kEndpointKey = "resource_manager_endpoint";
-
-std::string snippet(std::string_view body, size_t max = 300) {
-  std::string s;
-  for (char c : body) {
-    if (s.size() >= max) {
-      s += "…";
-      break;
-    }
-    s += (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
-  }
-  return s;
-}
 
 std::string trim_slash(std::string s) {
   while (!s.empty() && s.back() == '/') s.pop_back();
@@ -38,7 +27,7 @@ Error metrics_http_error(const net::HttpResponse& response, const ResourceId& re
   if (auto e = parse_azure_error(response.body)) {
     what = e->code.empty() ? e->message : fmt::format("{}: {}", e->code, e->message);
   } else {
-    what = snippet(response.body);
+    what = one_line_prefix(response.body, 300);
   }
   std::string fix;
   switch (response.status) {
@@ -96,7 +85,7 @@ Result<AzureMetricsResponse> MetricsClient::list(const ResourceId& resource, con
   auto answer = parse_metrics_response(resp.body);
   if (!answer.ok()) {
     return make_error(ErrorCode::kBackend, fmt::format("{} answered something that is not a metrics answer ({}): {}",
-                                                       kPeer, answer.error().message, snippet(resp.body, 120)));
+                                                       kPeer, answer.error().message, one_line_prefix(resp.body, 120)));
   }
   return answer;
 }

@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 #include <boost/json.hpp>
 
+#include "core/strings.h"
+
 namespace tinkr::azure {
 namespace {
 
@@ -32,13 +34,6 @@ std::optional<json::object> parse_object(std::string_view body) {
   return std::move(v.as_object());
 }
 
-std::string printable_prefix(std::string_view body, size_t max) {
-  std::string out;
-  for (char c : body.substr(0, max)) out += (c == '\r' || c == '\n' || c == '\t') ? ' ' : c;
-  if (body.size() > max) out += "…";
-  return out;
-}
-
 }  // namespace
 
 std::optional<long long> json_seconds(std::string_view body, std::string_view field) {
@@ -51,7 +46,7 @@ Result<ParsedToken> parse_token_response(std::string_view body, Timestamp now, s
   auto o = parse_object(body);
   if (!o) {
     return make_error(ErrorCode::kBackend, fmt::format("{} answered 200 with a body that is not a JSON object ({})",
-                                                       peer, body.empty() ? "empty" : printable_prefix(body, 60)));
+                                                       peer, body.empty() ? "empty" : one_line_prefix(body, 60)));
   }
   const json::value* token = o->if_contains("access_token");
   if (!token || !token->is_string() || token->as_string().empty()) {
@@ -75,7 +70,7 @@ Result<ParsedToken> parse_token_response(std::string_view body, Timestamp now, s
 
 std::string describe_error_body(std::string_view body) {
   auto o = parse_object(body);
-  if (!o) return body.empty() ? "(empty body)" : printable_prefix(body, 200);
+  if (!o) return body.empty() ? "(empty body)" : one_line_prefix(body, 200);
   auto text = [&](std::string_view key) -> std::string {
     const json::value* v = o->if_contains(key);
     return v && v->is_string() ? std::string(v->as_string()) : std::string();
@@ -95,7 +90,7 @@ std::string describe_error_body(std::string_view body) {
     const json::value* m = e->as_object().if_contains("message");
     if (m && m->is_string()) return std::string(m->as_string());
   }
-  return printable_prefix(body, 200);
+  return one_line_prefix(body, 200);
 }
 
 }  // namespace tinkr::azure

@@ -8,6 +8,7 @@
 #include "backends/grafana/grafana_wire.h"
 
 #include "core/json.h"
+#include "core/strings.h"
 
 namespace tinkr::grafana {
 namespace {
@@ -21,15 +22,8 @@ std::string curl_escape(std::string_view text) {
   return s;
 }
 
-std::string snippet_of(std::string_view body, size_t max = 300) {
-  std::string s;
-  for (char c : body) {
-    if (s.size() >= max) {
-      s += "…";
-      break;
-    }
-    s += (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
-  }
+std::string snippet_of(std::string_view body) {
+  std::string s = one_line_prefix(body, 300);
   while (!s.empty() && s.back() == ' ') s.pop_back();
   return s;
 }

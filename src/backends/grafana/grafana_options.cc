@@ -1,7 +1,5 @@
 #include "backends/grafana/grafana_options.h"
 
-#include <charconv>
-
 #include <fmt/format.h>
 
 namespace tinkr::grafana {
@@ -34,18 +32,6 @@ Status check_url(const config::Profile& p, std::string_view key, const std::stri
   if (url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0) return ok_status();
   return make_error(ErrorCode::kConfig, fmt::format("profile '{}': {} must start with http:// or https:// (got \"{}\")",
                                                     p.name, key, config::display_value(key, url)));
-}
-
-Result<size_t> positive_int(const config::Profile& p, std::string_view key, size_t fallback) {
-  std::string text = p.get(key);
-  if (text.empty()) return fallback;
-  size_t v = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc() || end != text.data() + text.size() || v == 0) {
-    return make_error(ErrorCode::kConfig,
-                      fmt::format("profile '{}': {} must be a positive whole number (got \"{}\")", p.name, key, text));
-  }
-  return v;
 }
 
 Endpoint load_endpoint(const config::Profile& p, const config::Environment& env, Signal s) {
@@ -140,20 +126,12 @@ Result<GrafanaOptions> load_options(const config::Profile& profile, const config
                       fmt::format("profile '{}': loki_parser must be json, logfmt or none (got \"{}\")", profile.name,
                                   o.loki_parser));
   }
-  TINKR_ASSIGN_OR_RETURN(o.loki_max_entries, positive_int(profile, "loki_max_entries", o.loki_max_entries));
-  TINKR_ASSIGN_OR_RETURN(o.max_response_bytes, positive_int(profile, "max_response_bytes", o.max_response_bytes));
-  TINKR_ASSIGN_OR_RETURN(size_t attempts, positive_int(profile, "max_attempts", static_cast<size_t>(o.max_attempts)));
+  TINKR_ASSIGN_OR_RETURN(o.loki_max_entries, profile.positive_int("loki_max_entries", o.loki_max_entries));
+  TINKR_ASSIGN_OR_RETURN(o.max_response_bytes, profile.positive_int("max_response_bytes", o.max_response_bytes));
+  TINKR_ASSIGN_OR_RETURN(size_t attempts, profile.positive_int("max_attempts", static_cast<size_t>(o.max_attempts)));
   o.max_attempts = static_cast<int>(std::min<size_t>(attempts, 10));
 
-  if (std::string t = profile.get("timeout"); !t.empty()) {
-    auto d = parse_duration(t);
-    if (!d.ok() || d->count() <= 0) {
-      return make_error(ErrorCode::kConfig,
-                        fmt::format("profile '{}': timeout must be a duration like 30s or 2m (got \"{}\")",
-                                    profile.name, t));
-    }
-    o.timeout = *d;
-  }
+  TINKR_ASSIGN_OR_RETURN(o.timeout, profile.positive_duration("timeout", o.timeout));
   o.ca_file = profile.get("ca_file");
 
   constexpr std::string_view kMetricsPrefix = "metrics.";
