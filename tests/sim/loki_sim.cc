@@ -284,9 +284,8 @@ struct LokiSim::Impl {
     if (!start.ok()) return loki_text(400, start.error().message);
     if (*end < *start) return loki_text(400, "invalid query, through < from (end < start)");
 
-    static const RE2 kVolume(R"re(sum by \(([a-zA-Z_][a-zA-Z0-9_]*)\) \(count_over_time\((.*) \[([0-9a-z]+)\]\)\))re");
     std::string by, inner, range_text;
-    if (RE2::FullMatch(*query, kVolume, &by, &inner, &range_text)) {
+    if (RE2::FullMatch(*query, volume_pattern(), &by, &inner, &range_text)) {
       auto p = parse_pipeline(inner);
       if (!p.ok()) return loki_text(400, p.error().message);
       auto range = parse_duration(range_text);
@@ -318,6 +317,35 @@ struct LokiSim::Impl {
     }
     const bool categorize = r.header("X-Loki-Response-Encoding-Flags").find("categorize-labels") != std::string::npos;
     return streams(*p, *start, *end, limit, direction == "backward", categorize);
+  }
+
+  // GET /loki/api/v1/query (instant): only the log-volume metric form
+  // `sum by (L) (count_over_time(<pipeline> [range]))`, evaluated once at
+  // `time` (ns; default now), answered as a "vector". Log queries are not
+  // simulated here (Tinkr reads lines with query_range).
+  ScriptedResponse instant_query(const RecordedRequest& r) {
+    if (auto denied = check_headers(r)) return *denied;
+    ++queries;
+    const QueryMap q = decode_query(r.query);
+    auto query = param(q, "query");
+    if (!query || query->empty()) return loki_text(400, "query parameter is required");
+    const int64_t now = to_unix_nanos(std::chrono::system_clock::now());
+    auto time = parse_time(param(q, "time"), now);
+    if (!time.ok()) return loki_text(400, time.error().message);
+    std::string by, inner, range_text;
+    if (!RE2::FullMatch(*query, volume_pattern(), &by, &inner, &range_text)) {
+      return loki_text(400, "the simulator answers only log-volume metric queries on /loki/api/v1/query");
+    }
+    auto p = parse_pipeline(inner);
+    if (!p.ok()) return loki_text(400, p.error().message);
+    auto range = parse_duration(range_text);
+    if (!range.ok()) return loki_text(400, "parse error: invalid duration " + range_text);
+    return volume(*p, by, range->count(), *time, *time, 1, /*instant=*/true);
+  }
+
+  static const RE2& volume_pattern() {
+    static const RE2 kVolume(R"re(sum by \(([a-zA-Z_][a-zA-Z0-9_]*)\) \(count_over_time\((.*) \[([0-9a-z]+)\]\)\))re");
+    return kVolume;
   }
 
   ScriptedResponse streams(const Pipeline& p, int64_t start, int64_t end, size_t limit, bool backward,
@@ -360,7 +388,7 @@ struct LokiSim::Impl {
   }
 
   ScriptedResponse volume(const Pipeline& p, const std::string& by, int64_t range_ns, int64_t start, int64_t end,
-                          int64_t step_ns) const {
+                          int64_t step_ns, bool instant = false) const {
     std::map<std::string, std::map<int64_t, int64_t>> counts;  // label value -> T -> count
     std::lock_guard lock(mu);
     for (const auto& e : logs) {
@@ -389,9 +417,15 @@ struct LokiSim::Impl {
         else ts = static_cast<double>(ms) / 1e3;
         values.push_back(json::array{ts, std::to_string(n)});
       }
-      result.push_back(json::object{{"metric", std::move(metric)}, {"values", std::move(values)}});
+      if (instant) {
+        result.push_back(json::object{{"metric", std::move(metric)}, {"value", values.back()}});
+      } else {
+        result.push_back(json::object{{"metric", std::move(metric)}, {"values", std::move(values)}});
+      }
     }
-    json::object data{{"resultType", "matrix"}, {"result", std::move(result)}, {"stats", json::object{}}};
+    json::object data{{"resultType", instant ? "vector" : "matrix"},
+                      {"result", std::move(result)},
+                      {"stats", json::object{}}};
     return ScriptedResponse::json(200, json::serialize(json::object{{"status", "success"}, {"data", std::move(data)}}));
   }
 
@@ -422,6 +456,7 @@ LokiSim::LokiSim(std::vector<LogEntry> logs, LokiSimOptions options) : impl_(std
                    [](const LogEntry& a, const LogEntry& b) { return a.time < b.time; });
   Impl* impl = impl_.get();
   server_.route("GET", "/loki/api/v1/query_range", [impl](const RecordedRequest& r) { return impl->query_range(r); });
+  server_.route("GET", "/loki/api/v1/query", [impl](const RecordedRequest& r) { return impl->instant_query(r); });
   server_.route("POST", "/loki/api/v1/push", [impl](const RecordedRequest& r) { return impl->push(r); });
   server_.route("GET", "/ready", [](const RecordedRequest&) { return ScriptedResponse::text(200, "ready\n"); });
   server_.route("GET", "/loki/api/v1/labels", [impl](const RecordedRequest& r) {

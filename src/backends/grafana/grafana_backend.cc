@@ -94,24 +94,47 @@ class GrafanaBackend final : public ObservabilityBackend {
     lq.filter = q.filter;
     lq.resource_type = q.resource_type;
     TINKR_ASSIGN_OR_RETURN(std::string selector, translate_logs(lq, true));
-    const std::string logql =
-        fmt::format("sum by ({}) (count_over_time({} [{}]))", options_.level_label, selector, logql_duration(bucket));
-    // Loki evaluates at start, start+step, …, end; the point at T counts (T-bucket, T].
-    QueryParams params = {{std::string(lw::kQuery), logql},
-                          {std::string(lw::kStart), ns_text(q.range.from + bucket)},
-                          {std::string(lw::kEnd), ns_text(q.range.to)},
-                          {std::string(lw::kStep), seconds_text(bucket)}};
-    TINKR_ASSIGN_OR_RETURN(std::string body, loki_.get_ok(lw::kQueryRangePath, params, "log volume query"));
-    auto matrix = grafana::parse_matrix_answer(body);
-    if (!matrix.ok()) return loki_.garbage("log volume query", matrix.error().message);
+    // Loki evaluates at start, start+step, …, end; the point at T counts
+    // (T-bucket, T]. The whole buckets come from one range query; a last,
+    // shorter bucket (the range is not a multiple of the bucket) from an
+    // instant query over just its length at range.to, so that it does not read
+    // zero.
+    const size_t buckets = static_cast<size_t>((q.range.length() + bucket - Nanos(1)) / bucket);
+    const size_t whole_buckets = static_cast<size_t>(q.range.length() / bucket);
+    const Nanos partial = q.range.length() - bucket * static_cast<int64_t>(whole_buckets);
+    std::vector<grafana::LabelledPoints> series;
+    if (whole_buckets > 0) {
+      QueryParams params = {{std::string(lw::kQuery), volume_logql(selector, bucket)},
+                            {std::string(lw::kStart), ns_text(q.range.from + bucket)},
+                            {std::string(lw::kEnd),
+                             ns_text(q.range.from + bucket * static_cast<int64_t>(whole_buckets))},
+                            {std::string(lw::kStep), seconds_text(bucket)}};
+      TINKR_ASSIGN_OR_RETURN(std::string body, loki_.get_ok(lw::kQueryRangePath, params, "log volume query"));
+      auto matrix = grafana::parse_matrix_answer(body);
+      if (!matrix.ok()) return loki_.garbage("log volume query", matrix.error().message);
+      series = std::move(matrix->series);
+    }
+    if (partial.count() > 0) {
+      // LogQL ranges have millisecond resolution; a last bucket shorter than
+      // that is read as one millisecond.
+      QueryParams params = {{std::string(lw::kQuery), volume_logql(selector, partial)},
+                            {std::string(lw::kTime), ns_text(q.range.to)}};
+      TINKR_ASSIGN_OR_RETURN(std::string body, loki_.get_ok(lw::kQueryPath, params, "log volume query"));
+      auto vector = grafana::parse_matrix_answer(body);
+      if (!vector.ok()) return loki_.garbage("log volume query", vector.error().message);
+      const Timestamp last_end = q.range.from + bucket * static_cast<int64_t>(buckets);
+      for (auto& s : vector->series) {
+        for (auto& p : s.points) p.time = last_end;  // counted as the last bucket below
+        series.push_back(std::move(s));
+      }
+    }
 
     // Several Loki spellings (warn, warning) may be one Level; buckets Loki
     // leaves out had no lines. Sample times come back in milliseconds (Loki
     // evaluates at start + k·step and truncates), so a point belongs to the
     // bucket whose end it is nearest to, not to an exact nanosecond.
-    const size_t buckets = static_cast<size_t>((q.range.length() + bucket - Nanos(1)) / bucket);
     std::map<Level, std::vector<double>> counts;
-    for (const auto& s : matrix->series) {
+    for (const auto& s : series) {
       auto it = s.labels.find(options_.level_label);
       const Level level = it == s.labels.end() ? Level::kUnknown : parse_level(it->second);
       auto& per_bucket = counts[level];
@@ -264,6 +287,12 @@ class GrafanaBackend final : public ObservabilityBackend {
   }
 
  private:
+  // Lines per level over `window`, as a LogQL metric query on `selector`.
+  std::string volume_logql(const std::string& selector, Nanos window) const {
+    return fmt::format("sum by ({}) (count_over_time({} [{}]))", options_.level_label, selector,
+                       logql_duration(window));
+  }
+
   static net::HttpClientOptions client_options(const GrafanaOptions& o) {
     net::HttpClientOptions c;
     c.ca_file = o.ca_file;

@@ -29,6 +29,7 @@ inline constexpr std::string_view kMetricName = "__name__";
 // Loki: https://grafana.com/docs/loki/latest/reference/loki-http-api/
 namespace loki {
 inline constexpr std::string_view kQueryRangePath = "/loki/api/v1/query_range";
+inline constexpr std::string_view kQueryPath = "/loki/api/v1/query";           // instant: query, time, limit, direction
 inline constexpr std::string_view kLabelValuesPrefix = "/loki/api/v1/label/";  // + <name> + kLabelValuesSuffix
 inline constexpr std::string_view kLabelValuesSuffix = "/values";
 inline constexpr std::string_view kLabelsPath = "/loki/api/v1/labels";
@@ -47,6 +48,7 @@ inline constexpr std::string_view kDirection = "direction";  // forward | backwa
 inline constexpr std::string_view kForward = "forward";
 inline constexpr std::string_view kBackward = "backward";
 inline constexpr std::string_view kStep = "step";
+inline constexpr std::string_view kTime = "time";  // instant query: ns epoch (default now)
 // Labels that may hold a level (stream labels or structured metadata), in order.
 inline constexpr std::string_view kLevelLabels[] = {"level", "detected_level", "severity", "severity_text", "lvl"};
 // Keys that may hold the trace / span id (structured metadata, labels, parsed).

@@ -170,6 +170,67 @@ TEST(GrafanaBackendLoki, FiltersVolumeServicesExplain) {
   EXPECT_TRUE(b->check().ok());
 }
 
+// Per-bucket error counts of payments-api's scenario lines, counting a line at
+// t in the bucket whose (start, end] holds it, as Loki's count_over_time does.
+std::vector<double> expected_error_buckets(const TimeRange& range, Nanos bucket) {
+  const size_t n = static_cast<size_t>((range.length() + bucket - Nanos(1)) / bucket);
+  std::vector<double> out(n, 0.0);
+  for (const auto& e : scenario_logs(scenario::kPaymentsApi)) {
+    if (e.level != Level::kError || e.time <= range.from || e.time > range.to) continue;
+    size_t i = static_cast<size_t>((e.time - range.from - Nanos(1)) / bucket);
+    out[std::min(i, n - 1)] += 1;
+  }
+  return out;
+}
+
+TEST(GrafanaBackendLoki, LogVolumeCountsAShorterLastBucket) {
+  // 10 min 30 s in 1-minute buckets: ten whole buckets from one range query,
+  // the last 30 s from an instant query; it must not read zero.
+  sim::LokiSim loki(the_scenario().logs);
+  auto b = backend({{"loki_url", loki.url()}});
+  LogVolumeQuery v;
+  v.service = scenario::kPaymentsApi;
+  v.range = {the_scenario().truth.onset, the_scenario().truth.onset + std::chrono::seconds(630)};
+  v.bucket = std::chrono::minutes(1);
+  auto volume = b->log_volume(v);
+  ASSERT_TRUE(volume.ok()) << volume.error().message;
+  const auto expected = expected_error_buckets(v.range, v.bucket);
+  ASSERT_EQ(expected.size(), 11u);
+  ASSERT_GT(expected.back(), 0);
+  bool saw_errors = false;
+  for (const auto& s : *volume) {
+    ASSERT_EQ(s.points.size(), 11u);
+    if (s.labels.at("level") != "ERROR") continue;
+    saw_errors = true;
+    for (size_t i = 0; i < s.points.size(); ++i) EXPECT_EQ(s.points[i].value, expected[i]) << "bucket " << i;
+  }
+  EXPECT_TRUE(saw_errors);
+}
+
+TEST(GrafanaBackendLoki, LogVolumeOverARangeShorterThanOneBucket) {
+  // 40 s with 1-minute buckets: one bucket, asked as an instant query (a range
+  // query would start after its end, which Loki refuses).
+  sim::LokiSim loki(the_scenario().logs);
+  auto b = backend({{"loki_url", loki.url()}});
+  LogVolumeQuery v;
+  v.service = scenario::kPaymentsApi;
+  v.range = {the_scenario().truth.onset + std::chrono::minutes(2),
+             the_scenario().truth.onset + std::chrono::minutes(2) + std::chrono::seconds(40)};
+  v.bucket = std::chrono::minutes(1);
+  auto volume = b->log_volume(v);
+  ASSERT_TRUE(volume.ok()) << volume.error().message;
+  const auto expected = expected_error_buckets(v.range, v.bucket);
+  ASSERT_EQ(expected.size(), 1u);
+  ASSERT_GT(expected[0], 0);
+  double errors = -1;
+  for (const auto& s : *volume) {
+    ASSERT_EQ(s.points.size(), 1u);
+    EXPECT_EQ(s.points[0].time, v.range.from);
+    if (s.labels.at("level") == "ERROR") errors = s.points[0].value;
+  }
+  EXPECT_EQ(errors, expected[0]);
+}
+
 TEST(GrafanaBackendLoki, LogVolumeOnARangeNotOnWholeMilliseconds) {
   // The RCA asks for [now - 2h, now): nanosecond edges, while Loki answers
   // millisecond sample times. Every error line must still land in its bucket.
