@@ -96,6 +96,29 @@ json::object json_line(const LogEntry& e) {
   return o;
 }
 
+// The same line as a structured logger that nests dotted names writes it
+// (pino, zap, ECS-nested): {"http":{"status_code":"502"}, "peer":{"service":…}}.
+// A name that is also another's prefix stays flat.
+json::object nested_json_line(const LogEntry& e) {
+  json::object o;
+  o["level"] = lower_level(e.level);
+  o["message"] = e.message;
+  if (!e.trace_id.empty()) o["trace_id"] = e.trace_id;
+  for (const auto& [k, v] : e.attributes) {
+    json::object* at = &o;
+    std::string_view rest = k;
+    for (size_t dot = rest.find('.'); dot != std::string_view::npos && at; dot = rest.find('.')) {
+      json::value& child = (*at)[rest.substr(0, dot)];
+      if (child.is_null()) child = json::object();
+      at = child.if_object();
+      rest.remove_prefix(dot + 1);
+    }
+    if (at && !at->contains(rest)) (*at)[rest] = v;
+    else o[k] = v;
+  }
+  return o;
+}
+
 Table table(std::string name, std::vector<Column> columns) {
   Table t;
   t.name = std::move(name);
@@ -209,7 +232,7 @@ kql::Catalog render_azure_tables(const std::vector<LogEntry>& logs, const std::v
                          std::string(err ? "stderr" : "stdout"), json::serialize(json_line(e)),
                          std::string("ContainerAppConsoleLogs_CL")});
     app_service.rows.push_back({e.time, std::string(err ? "Error" : "Informational"),
-                                container_level(e.level) + " " + e.message, std::string("lw0sdlwk0000ZZ"),
+                                json::serialize(nested_json_line(e)), std::string("lw0sdlwk0000ZZ"),
                                 fmt::format("/subscriptions/{}/resourcegroups/{}/providers/microsoft.web/sites/{}",
                                             subscription_id, resource_group, e.service),
                                 std::string("AppServiceConsoleLogs"), std::string("AppServiceConsoleLogs")});

@@ -20,8 +20,11 @@
 //                    "<pod uid>/<container>", LogEntrySource
 //   ContainerAppConsoleLogs_CL  JSON lines in Log_s, ContainerAppName_s,
 //                    RevisionName_s, Stream_s
-//   AppServiceConsoleLogs, FunctionAppLogs, AzureDiagnostics: the lines with
-//                    their Level strings and resource columns.
+//   AppServiceConsoleLogs  JSON lines in ResultDescription, dotted names
+//                    nested ({"http":{"status_code":"502"}}, as pino or zap
+//                    write them), Level by stream (Error / Informational)
+//   FunctionAppLogs, AzureDiagnostics: plain lines with their Level strings
+//                    and resource columns.
 // Pure; thread-safe.
 #pragma once
 

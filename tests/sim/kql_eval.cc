@@ -233,9 +233,10 @@ struct ByItem {
 };
 
 struct Op {
-  enum Kind { kWhere, kProject, kOrder, kTake, kSummarize, kDistinct } kind = kWhere;
+  enum Kind { kWhere, kProject, kOrder, kTake, kSummarize, kDistinct, kExtend } kind = kWhere;
   size_t pos = 0;
-  ExprP where;
+  ExprP where;  // where: the predicate; extend: the value
+  std::string extend_name;
   std::vector<std::pair<std::string, size_t>> columns;  // project, distinct (name, pos)
   std::vector<std::pair<std::string, bool>> order;      // column, descending
   int64_t take = 0;
@@ -308,6 +309,14 @@ class Parser {
     if (word == "where") {
       o.kind = Op::kWhere;
       o.where = expr();
+    } else if (word == "extend") {
+      // Only `extend <name> = parse_json(<expr>)`, the form the translator emits.
+      o.kind = Op::kExtend;
+      if (peek().kind != Tok::kIdent || !is_sym("=", 1)) fail();
+      o.extend_name = t_[i_].text;
+      i_ += 2;
+      if (!is_word("parse_json") || !is_sym("(", 1)) fail();
+      o.where = primary();
     } else if (word == "project" || word == "distinct") {
       o.kind = word == "project" ? Op::kProject : Op::kDistinct;
       do {
@@ -540,7 +549,17 @@ class Parser {
             }
             return e;
           }
-          if (word == "not" || word == "tostring" || word == "todouble") {
+          if (word == "coalesce") {
+            e = make(Expr::kCall, t.pos);
+            e->name = "coalesce";
+            i_ += 2;
+            do e->args.push_back(expr());
+            while (is_sym(",") && ++i_);
+            expect_sym(")");
+            if (e->args.size() < 2) throw Failure{semantic("coalesce(): expects at least two arguments", t.pos)};
+            return e;
+          }
+          if (word == "not" || word == "tostring" || word == "todouble" || word == "parse_json") {
             e = make(word == "not" ? Expr::kNot : Expr::kCall, t.pos);
             e->name = word;
             i_ += 2;
@@ -654,6 +673,19 @@ bool has_term(const std::string& hay, const std::string& term) {
   return false;
 }
 
+// Kusto's parse_json(): a dynamic value as is; a string holding JSON parsed;
+// any other string kept as a dynamic string (so its fields are null).
+Value parse_json(const Value& v) {
+  if (is_null(v)) return std::monostate{};
+  if (std::holds_alternative<json::value>(v)) return v;
+  auto s = as_string(v);
+  if (!s) return json::value(json::string(to_text(v)));
+  boost::system::error_code ec;
+  json::value parsed = json::parse(*s, ec);
+  if (ec) return json::value(json::string(*s));
+  return parsed;
+}
+
 class Evaluator {
  public:
   Evaluator(const Table& table, Timestamp now) : table_(table), now_(now) {}
@@ -691,8 +723,19 @@ class Evaluator {
           }
           return eval(*e.args.back(), row);
         }
+        if (e.name == "coalesce") {
+          // The first non-null value (for strings: non-empty).
+          for (const auto& a : e.args) {
+            Value v = eval(*a, row);
+            if (is_null(v)) continue;
+            if (auto s = std::get_if<std::string>(&v); s && s->empty()) continue;
+            return v;
+          }
+          return std::monostate{};
+        }
         Value v = eval(*e.args[0], row);
         if (e.name == "tostring") return to_text(v);
+        if (e.name == "parse_json") return parse_json(v);
         // todouble
         if (auto n = as_number(v)) return *n;
         if (auto s = as_string(v)) {
@@ -818,6 +861,23 @@ Table apply(const Table& in, const Op& o, Timestamp now) {
         auto b = std::get_if<bool>(&v);
         if (b && *b) out.rows.push_back(row);
       }
+      return out;
+    }
+    case Op::kExtend: {
+      Evaluator ev(in, now);
+      Expr copy = *o.where;
+      ev.resolve(copy, "extend");
+      out.columns = in.columns;
+      const int existing = in.index(o.extend_name);
+      if (existing < 0) out.columns.push_back({o.extend_name, "dynamic"});
+      for (const auto& row : in.rows) {
+        std::vector<Value> r = row;
+        Value v = ev.eval(copy, row);
+        if (existing < 0) r.push_back(std::move(v));
+        else r[static_cast<size_t>(existing)] = std::move(v);
+        out.rows.push_back(std::move(r));
+      }
+      if (existing >= 0) out.columns[static_cast<size_t>(existing)].type = "dynamic";
       return out;
     }
     case Op::kProject:

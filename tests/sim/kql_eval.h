@@ -4,15 +4,18 @@
 // refuses it (a syntax or semantic error the simulator turns into its 400
 // body), so a change that emits unsupported KQL fails loudly in tests.
 //
-// Supported: `Table` then `| where <expr>`, `| project c, …`, `| order by c
+// Supported: `Table` then `| where <expr>`, `| extend name = parse_json(<expr>)`
+// (that form only), `| project c, …`, `| order by c
 // [asc|desc], …` (and `sort by`), `| take N` / `| limit N`, `| distinct c, …`,
 // `| summarize count() by <c | [name =] bin(c, span) | bin_at(c, span,
 // datetime(…)) | name = case(pred, value, …, else)>, …`. Expressions: == != < <= > >= =~ !~, contains,
 // contains_cs, has, endswith, startswith, matches regex, in (…), in~ (…),
 // between (a .. b), and / or / not(…), literals (strings with \" \\ \n \r \t
 // \uXXXX escapes, numbers, true/false, timespans 5m 1h 7d 250ms,
-// datetime(…), ago(span)), columns (also ['name']), dynamic[“key”],
-// tostring(), todouble(). Comparisons with null are false, as in Kusto.
+// datetime(…), ago(span)), columns (also ['name']), dynamic["key"]["key"]…,
+// tostring(), todouble(), coalesce(a, b, …) (first non-null / non-empty
+// string), parse_json() (Kusto's: a string that is not JSON stays a dynamic
+// string, whose fields are null). Comparisons with null are false, as in Kusto.
 // Pure (the clock is an argument); thread-safe.
 #pragma once
 

@@ -59,7 +59,8 @@ Level level_in(const json::object& o) {
   return Level::kUnknown;
 }
 
-// A JSON log line: message from its message key, level aside, the rest as attributes.
+// A JSON log line: message from its message key, level aside, the rest as
+// attributes (nested objects as dotted names: http.status_code).
 void read_json_line(const json::object& o, LogEntry& e) {
   for (auto key : kMessageKeys) {
     auto it = o.find(key);
@@ -77,6 +78,7 @@ void read_json_line(const json::object& o, LogEntry& e) {
     if (skip) continue;
     if (key == "trace_id" && v.is_string()) e.trace_id = std::string(v.get_string());
     else if (key == "span_id" && v.is_string()) e.span_id = std::string(v.get_string());
+    else if (v.is_object()) flatten_dynamic(v, e.attributes, std::string(key));  // {"http":{"status_code":…}}
     else if (v.is_string()) e.attributes[std::string(key)] = std::string(v.get_string());
     else if (!v.is_null()) e.attributes[std::string(key)] = json::serialize(v);
   }

@@ -4,9 +4,26 @@
 //
 // The table follows the resource type; each table maps the canonical fields
 // to its own columns (table below). Words are `contains` (case-insensitive),
-// phrases `contains_cs`; attributes are read from the table's dynamic column
-// (Properties, LogMessage) or, for tables without one, as columns. Every
-// literal is a KQL double-quoted string with backslash escapes.
+// phrases `contains_cs`. Attribute fields (`order_id:123`, `user.id:42`):
+//   * AppTraces / AppExceptions: the Properties dynamic column (a flat bag);
+//   * ContainerLogV2: the LogMessage dynamic column (the JSON line);
+//   * console tables with a string line (ContainerLog, ContainerAppConsoleLogs_CL,
+//     AppServiceConsoleLogs, FunctionAppLogs, AzureDiagnostics): a field that
+//     names one of the table's documented columns (Microsoft's table
+//     reference, learn.microsoft.com/azure/azure-monitor/reference/tables/…)
+//     is that column; in the custom-log and AzureDiagnostics tables so is a
+//     name with a type suffix (_s _d _b _g _t, as Log Analytics names the
+//     columns it adds); any other field is read from the line as JSON:
+//     `| extend _json = parse_json(<line>)` (a line that is not JSON gives a
+//     dynamic string, whose fields are null: no match) then
+//     `tostring(_json["order_id"]) == "123"`.
+// In a JSON line a dotted name is the flat key or, failing that, the nested
+// path: `coalesce(tostring(_json["user.id"]), tostring(_json["user"]["id"]))`.
+// Every literal, keys included, is a KQL double-quoted string with backslash
+// escapes (query/escape.h); column names written bare come from the tables
+// below, never from the query.
+#include <cctype>
+
 #include "query/escape.h"
 #include "query/translators/common.h"
 
@@ -24,31 +41,53 @@ struct Table {
   std::string_view service_op;  // "==", "=~" or "endswith" (_ResourceId ends with /sites/<svc>, Name with /<svc>)
   std::string_view trace;       // column or empty
   std::string_view span;        // column or empty
-  std::string_view dynamic;     // dynamic column for attributes; empty: attributes are columns
+  std::string_view dynamic;     // dynamic column holding the attributes; empty: see json_line
+  bool nested;                  // attributes are a JSON document (a.b may be nested), not a flat bag
+  std::string_view json_line;   // string column holding a JSON log line (tables without `dynamic`)
+  std::string_view columns;     // documented columns a field may name, space-separated
+  bool typed_columns;           // <name>_s/_d/_b/_g/_t names a column (custom logs, AzureDiagnostics)
   std::string_view project;
 };
 
+// The columns are those of Microsoft's table reference (ContainerLog,
+// AppServiceConsoleLogs, FunctionAppLogs; AzureDiagnostics' common ones;
+// ContainerAppConsoleLogs_CL as the Container Apps environment writes it).
 constexpr Table kTables[] = {
     {"AppTraces", "Message", "SeverityLevel", LevelKind::kAppInsightsInt, "AppRoleName", "==", "OperationId",
-     "ParentId", "Properties", "TimeGenerated, Message, SeverityLevel, AppRoleName, OperationId, ParentId, Properties"},
+     "ParentId", "Properties", false, "", "", false,
+     "TimeGenerated, Message, SeverityLevel, AppRoleName, OperationId, ParentId, Properties"},
     {"AppExceptions", "OuterMessage", "SeverityLevel", LevelKind::kAppInsightsInt, "AppRoleName", "==", "OperationId",
-     "ParentId", "Properties",
+     "ParentId", "Properties", false, "", "", false,
      "TimeGenerated, OuterMessage, ExceptionType, SeverityLevel, AppRoleName, OperationId, ParentId, Details, "
      "Properties"},
     {"ContainerLogV2", "tostring(LogMessage)", "LogLevel", LevelKind::kString, "ContainerName", "==", "", "",
-     "LogMessage", "TimeGenerated, LogMessage, LogLevel, ContainerName, PodName, PodNamespace, LogSource"},
+     "LogMessage", true, "", "", false,
+     "TimeGenerated, LogMessage, LogLevel, ContainerName, PodName, PodNamespace, LogSource"},
     // ContainerLog.Name is "<pod uid>/<container name>".
-    {"ContainerLog", "LogEntry", "", LevelKind::kNone, "Name", "endswith", "", "", "",
-     "TimeGenerated, LogEntry, LogEntrySource, Name, ContainerID"},
-    {"ContainerAppConsoleLogs_CL", "Log_s", "", LevelKind::kNone, "ContainerAppName_s", "==", "", "", "",
+    {"ContainerLog", "LogEntry", "", LevelKind::kNone, "Name", "endswith", "", "", "", true, "LogEntry",
+     "Computer ContainerID Image ImageTag LogEntrySource Name Repository SourceSystem TimeOfCommand _ResourceId "
+     "_SubscriptionId",
+     false, "TimeGenerated, LogEntry, LogEntrySource, Name, ContainerID"},
+    {"ContainerAppConsoleLogs_CL", "Log_s", "", LevelKind::kNone, "ContainerAppName_s", "==", "", "", "", true, "Log_s",
+     "ContainerAppName_s ContainerName_s RevisionName_s EnvironmentName_s Stream_s _ResourceId", true,
      "TimeGenerated, Log_s, Stream_s, ContainerAppName_s, RevisionName_s"},
     {"AppServiceConsoleLogs", "ResultDescription", "Level", LevelKind::kString, "_ResourceId", "endswith", "", "", "",
+     true, "ResultDescription",
+     "Category ContainerId Host Level OperationName SourceSystem _ResourceId _SubscriptionId", false,
      "TimeGenerated, ResultDescription, Level, _ResourceId"},
-    {"FunctionAppLogs", "Message", "Level", LevelKind::kString, "AppName", "==", "", "", "",
-     "TimeGenerated, Message, Level, AppName, FunctionName, HostInstanceId"},
-    {"AzureDiagnostics", "Message", "Level", LevelKind::kString, "Resource", "=~", "", "", "",
-     "TimeGenerated, Message, Level, Resource, ResourceProvider, Category"},
+    {"FunctionAppLogs", "Message", "Level", LevelKind::kString, "AppName", "==", "", "", "", true, "Message",
+     "ActivityId AppName Category EventId EventName ExceptionDetails ExceptionMessage ExceptionType "
+     "FunctionInvocationId FunctionName HostInstanceId HostVersion Level LevelId Location ProcessId RoleInstance "
+     "SourceSystem _ResourceId _SubscriptionId",
+     false, "TimeGenerated, Message, Level, AppName, FunctionName, HostInstanceId"},
+    {"AzureDiagnostics", "Message", "Level", LevelKind::kString, "Resource", "=~", "", "", "", true, "Message",
+     "Category CorrelationId Level OperationName Resource ResourceGroup ResourceId ResourceProvider ResourceType "
+     "ResultDescription ResultType SourceSystem SubscriptionId _ResourceId",
+     true, "TimeGenerated, Message, Level, Resource, ResourceProvider, Category"},
 };
+
+// The column a console table's line is parsed into (`| extend _json = parse_json(<line>)`).
+constexpr std::string_view kJsonColumn = "_json";
 
 Result<const Table*> table_for(std::string_view rt) {
   std::string_view name = "AppTraces";
@@ -99,6 +138,9 @@ int app_insights_severity(Level l) {
 class KqlWriter {
  public:
   KqlWriter(const Table& t, std::string& out) : t_(t), out_(out) {}
+
+  // True once an attribute was read from the parsed JSON line (the query needs the `extend`).
+  bool uses_json_line() const { return uses_json_line_; }
 
   void expr(const Node& n) {
     switch (n.kind) {
@@ -153,17 +195,71 @@ class KqlWriter {
     escape::append_kql_string(n.value, out_);
   }
 
-  void attribute(const std::string& field) {
-    if (!t_.dynamic.empty()) {
-      out_ += t_.dynamic;
+  // A documented column of the table named exactly `field`, or "".
+  std::string_view known_column(std::string_view field) const {
+    std::string_view rest = t_.columns;
+    while (!rest.empty()) {
+      const size_t space = rest.find(' ');
+      const std::string_view column = rest.substr(0, space);
+      if (column == field) return column;
+      if (space == std::string_view::npos) break;
+      rest.remove_prefix(space + 1);
+    }
+    return {};
+  }
+
+  // Log Analytics' own type suffixes for the columns it adds to custom-log and
+  // AzureDiagnostics tables (string, double, bool, guid, datetime).
+  static bool typed_column_name(std::string_view field) {
+    if (field.size() < 3 || field[field.size() - 2] != '_') return false;
+    if (std::string_view("sdbgt").find(field.back()) == std::string_view::npos) return false;
+    for (char c : field) {
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return false;
+    }
+    return true;
+  }
+
+  // `base["k1"]["k2"]…` for the keys of `path` (split at `sep`, or the whole name when sep is 0).
+  void json_path(std::string_view base, std::string_view path, char sep) {
+    out_ += base;
+    while (true) {
+      const size_t dot = sep == 0 ? std::string_view::npos : path.find(sep);
       out_ += '[';
+      escape::append_kql_string(path.substr(0, dot), out_);
+      out_ += ']';
+      if (dot == std::string_view::npos) break;
+      path.remove_prefix(dot + 1);
+    }
+  }
+
+  // The value of attribute `field` converted with `conversion` (tostring / todouble).
+  void attribute(std::string_view field, std::string_view conversion) {
+    out_ += conversion;
+    out_ += '(';
+    if (std::string_view column = known_column(field); !column.empty()) {
+      out_ += column;  // from the table list, not from the query
+    } else if (t_.typed_columns && typed_column_name(field)) {
+      out_ += '[';  // a quoted column name: ["requestUri_s"]
       escape::append_kql_string(field, out_);
       out_ += ']';
-      return;
+    } else {
+      std::string_view base = t_.dynamic;
+      if (base.empty()) {
+        base = kJsonColumn;
+        uses_json_line_ = true;
+      }
+      if (!t_.nested || field.find('.') == std::string_view::npos) {
+        json_path(base, field, 0);
+      } else {
+        // A dotted name: the flat key ("user.id") first, else the nested path (user → id).
+        out_ += "coalesce(tostring(";
+        json_path(base, field, 0);
+        out_ += "), tostring(";
+        json_path(base, field, '.');
+        out_ += "))";
+      }
     }
-    out_ += "['";  // field names are [A-Za-z0-9_.-]
-    out_ += field;
-    out_ += "']";
+    out_ += ')';
   }
 
   void level(const Node& n) {
@@ -205,9 +301,8 @@ class KqlWriter {
     if (n.field == kFieldService && !t_.service.empty()) return service_match(t_, n.value, out_);
     if (n.field == kFieldTraceId && !t_.trace.empty()) return column_equals(t_.trace, n.value);
     if (n.field == kFieldSpanId && !t_.span.empty()) return column_equals(t_.span, n.value);
-    out_ += "tostring(";
-    attribute(n.field);
-    out_ += ") == ";
+    attribute(n.field, "tostring");
+    out_ += " == ";
     escape::append_kql_string(n.value, out_);
   }
 
@@ -219,9 +314,8 @@ class KqlWriter {
 
   void compare(const Node& n) {
     if (n.field == kFieldLevel) return level(n);
-    out_ += "todouble(";
-    attribute(n.field);
-    out_ += ") ";
+    attribute(n.field, "todouble");
+    out_ += ' ';
     out_ += compare_op_text(n.op);
     out_ += ' ';
     out_ += n.value;
@@ -229,6 +323,7 @@ class KqlWriter {
 
   const Table& t_;
   std::string& out_;
+  bool uses_json_line_ = false;
 };
 
 }  // namespace
@@ -251,10 +346,19 @@ Result<NativeQuery> to_kql(const Node& root, const TranslateContext& ctx) {
     KqlWriter::service_match(*t, ctx.service, out);
   }
   if (root.kind != NodeKind::kAll) {
-    out += " | where ";
-    KqlWriter w(*t, out);
+    std::string filter;
+    KqlWriter w(*t, filter);
     if (root.kind == NodeKind::kAnd || root.kind == NodeKind::kOr) w.operands(root);
     else w.expr(root);
+    if (w.uses_json_line()) {
+      out += " | extend ";
+      out += kJsonColumn;
+      out += " = parse_json(";
+      out += t->json_line;
+      out += ')';
+    }
+    out += " | where ";
+    out += filter;
   }
   if (!ctx.filter_only) {
     out += " | project ";

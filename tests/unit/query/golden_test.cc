@@ -154,7 +154,7 @@ TEST(Kql, TablesAndColumns) {
             "\"informational\", \"notice\")");
   c.resource_type = "AzureDiagnostics";
   EXPECT_EQ(tr("azure", "Category:x", c),
-            "AzureDiagnostics | where Resource =~ \"payments-api\" | where tostring(['Category']) == \"x\"");
+            "AzureDiagnostics | where Resource =~ \"payments-api\" | where tostring(Category) == \"x\"");
 }
 
 // ---- Datadog ----
