@@ -85,19 +85,16 @@ struct AzureLogAnalyticsSim::Impl {
   }
 
   // 403 InsufficientAccessError when the identity has no read role.
-  std::optional<ScriptedResponse> denied() const {
+  std::optional<ScriptedResponse> denied() {
     if (!options.deny_access) return std::nullopt;
-    return azure_error(
-        403, {{"code", "InsufficientAccessError"},
-              {"message", "The provided credentials have insufficient access to perform the requested operation"},
-              {"innererror",
-               json::object{{"code", "UnauthorizedClient"},
-                            {"message", fmt::format("The client does not have sufficient permissions to access "
-                                                    "this resource: {}",
-                                                    options.workspace_id)}}}});
+    return azure_error(403, {{"message",
+                              "The provided credentials have insufficient access to perform the requested "
+                              "operation"},
+                             {"code", "InsufficientAccessError"},
+                             {"correlationId", correlation_id()}});
   }
 
-  std::optional<ScriptedResponse> check_auth(const RecordedRequest& r) const {
+  std::optional<ScriptedResponse> check_auth(const RecordedRequest& r) {
     const std::string auth = r.header("Authorization");
     if (auth.empty()) {
       return azure_error(401, {{"code", "AuthenticationFailed"},
@@ -285,18 +282,13 @@ struct AzureLogAnalyticsSim::Impl {
     return ScriptedResponse::json(200, json::serialize(answer));
   }
 
+  // Any other path, another workspace included (see the header for the sources).
   ScriptedResponse other(const RecordedRequest& r) {
     static const std::string kPrefix = "/v1/workspaces/";
-    if (r.path.rfind(kPrefix, 0) == 0 && r.path.size() > kPrefix.size() + 6 &&
-        r.path.compare(r.path.size() - 6, 6, "/query") == 0) {
+    if (r.path.rfind(kPrefix, 0) == 0) {
       if (auto denied = check_auth(r)) return *denied;
-      const std::string id = r.path.substr(kPrefix.size(), r.path.size() - kPrefix.size() - 6);
-      return azure_error(404, {{"code", "WorkspaceNotFoundError"},
-                               {"message", fmt::format("Workspace {} was not found", id)},
-                               {"correlationId", correlation_id()}});
     }
-    return azure_error(404, {{"code", "PathNotFoundError"},
-                             {"message", fmt::format("The requested path does not exist: {}", r.path)}});
+    return azure_error(404, {{"code", "PathNotFoundError"}, {"message", "The requested path does not exist"}});
   }
 };
 

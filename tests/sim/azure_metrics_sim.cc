@@ -10,6 +10,7 @@
 #include <atomic>
 #include <boost/json.hpp>
 #include <cmath>
+#include <ctime>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -30,7 +31,7 @@ namespace w = az::metrics_wire;
 using testing::RecordedRequest;
 using testing::ScriptedResponse;
 
-constexpr std::string_view kTraceId = "{00000000-0000-0000-0000-000000000000}";
+constexpr std::string_view kTraceId = "3ec6c566-f8a6-4a18-b972-d1fbb12a5d1a";  // as recorded: a bare GUID
 
 // ---------------------------------------------------------------- tokens
 
@@ -258,7 +259,8 @@ std::optional<ScriptedResponse> AzureMetricsSim::Impl::check_token(const Recorde
   if (auth.empty())
     return arm_error(401, "AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing.");
   if (auth.size() < 7 || !iequals(std::string_view(auth).substr(0, 7), "Bearer ")) {
-    return arm_error(401, "AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing.");
+    return arm_error(401, "AuthenticationFailedInvalidHeader",
+                     "Authentication failed. The 'Authorization' header is provided in an invalid format.");
   }
   const auto parts = split(std::string_view(auth).substr(7), '.');
   std::optional<std::string> payload = parts.size() == 3 ? base64url_decode(parts[1]) : std::nullopt;
@@ -281,7 +283,15 @@ std::optional<ScriptedResponse> AzureMetricsSim::Impl::check_token(const Recorde
   const int64_t exp_s = exp && exp->is_int64() ? exp->as_int64() : 0;
   const int64_t now_s = to_unix_nanos(tinkr::now()) / 1000000000;
   if (exp_s <= now_s) {
-    auto us_time = [](int64_t s) { return format_rfc3339(from_unix_nanos(s * 1000000000), 0); };
+    // .NET's invariant general date/time, as Resource Manager prints it: "6/15/2026 8:22:51 AM".
+    auto us_time = [](int64_t s) {
+      const std::time_t t = static_cast<std::time_t>(s);
+      std::tm tm{};
+      gmtime_r(&t, &tm);
+      const int hour12 = tm.tm_hour % 12 == 0 ? 12 : tm.tm_hour % 12;
+      return fmt::format("{}/{}/{} {}:{:02}:{:02} {}", tm.tm_mon + 1, tm.tm_mday, tm.tm_year + 1900, hour12, tm.tm_min,
+                         tm.tm_sec, tm.tm_hour < 12 ? "AM" : "PM");
+    };
     return arm_error(401, "ExpiredAuthenticationToken",
                      fmt::format("The access token expiry UTC time '{}' is earlier than current UTC time '{}'.",
                                  us_time(exp_s), us_time(now_s)));
@@ -309,9 +319,9 @@ ScriptedResponse AzureMetricsSim::Impl::handle(const RecordedRequest& req) {
   if (throttle_left.load() > 0) {
     --throttle_left;
     const int seconds = retry_after.load();
-    auto r = arm_error(429, "TooManyRequests",
-                       fmt::format("The request is being throttled as the limit has been reached for operation "
-                                   "'Microsoft.Insights/metrics/read'. Please try again after '{}' seconds.",
+    auto r = arm_error(429, "ResourceRequestsThrottled",
+                       fmt::format("Number of requests for action 'Microsoft.Insights/metrics/read' exceeded the "
+                                   "limit of '400' for time interval '00:05:00'. Please try again after '{}' seconds.",
                                    seconds));
     r.headers.push_back({"Retry-After", std::to_string(seconds)});
     r.headers.push_back({"x-ms-ratelimit-remaining-subscription-reads", "0"});
@@ -358,11 +368,14 @@ ScriptedResponse AzureMetricsSim::Impl::handle(const RecordedRequest& req) {
     if (!def) {
       std::vector<std::string> valid;
       for (const auto& d : defs) valid.emplace_back(d.name);
-      const std::string type = res->id.type();
-      return provider_error(
-          fmt::format("Failed to find metric configuration for provider: {}, resource Type: {}, "
-                      "metric: {}, Valid metrics: {}",
-                      res->id.provider, type.substr(res->id.provider.size() + 1), name, joined(valid, ",")));
+      // The provider and type are written lower-case, as recorded.
+      std::string provider = res->id.provider, type = res->id.type().substr(res->id.provider.size() + 1);
+      for (std::string* t : {&provider, &type}) {
+        for (char& c : *t) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      }
+      return provider_error(fmt::format(
+          "Failed to find metric configuration for provider: {}, resource Type: {}, metric: {}, Valid metrics: {}",
+          provider, type, name, joined(valid, ",")));
     }
     metrics.push_back(def);
   }

@@ -6,29 +6,62 @@
 //
 // It checks what Resource Manager and the Insights provider check, and answers
 // in their formats (shared/conformance/azure-metrics; REST reference
-// "Metrics - List"; observed service errors):
-//   * Authorization: Bearer <JWT>; missing -> 401 AuthenticationFailed, not a
-//     JWT -> 401 InvalidAuthenticationToken, "aud" not a Resource Manager
-//     audience -> 401 InvalidAuthenticationTokenAudience, "exp" past -> 401
-//     ExpiredAuthenticationToken (ARM envelope {"error":{"code","message"}}).
-//     Signatures are not checked: tests mint tokens with azure_test_token().
-//   * api-version required (400 MissingApiVersionParameter) and supported
-//     (400 NoRegisteredProviderFound).
-//   * the resource exists (404 ResourceNotFound, ARM's wording).
+// "Metrics - List"). Where each error body comes from — (recorded): seen in
+// an answer quoted in a public issue; (none): no documented or recorded
+// wording was found, the text is the simulator's own:
+//   * Authorization, ARM envelope {"error":{"code","message"}}: missing → 401
+//     AuthenticationFailed "Authentication failed. The 'Authorization' header
+//     is missing." (recorded, microsoftgraph/msgraph-sdk-javascript #1562);
+//     not "Bearer …" → 401 AuthenticationFailedInvalidHeader "…provided in an
+//     invalid format." (recorded, Azure/azure-sdk-for-python #4124); not a JWT
+//     → 401 InvalidAuthenticationToken "The access token is invalid."
+//     (recorded, Azure/azure-powershell #27882); "aud" not a Resource Manager
+//     audience → 401 InvalidAuthenticationTokenAudience "The access token has
+//     been obtained for wrong audience or resource '…'. It should exactly
+//     match with one of the allowed audiences '…','…'." (recorded,
+//     JetBrains/azure-tools-for-intellij #16, Azure-Samples/active-directory-
+//     dotnetcore-daemon-v2 #145); "exp" past → 401 ExpiredAuthenticationToken
+//     "The access token expiry UTC time '6/15/2026 8:22:51 AM' is earlier than
+//     current UTC time '…'." (recorded, .NET date format,
+//     microsoft/foundry-dev-tools #461). Signatures are not checked: tests
+//     mint tokens with azure_test_token().
+//   * api-version required: 400 MissingApiVersionParameter "The api-version
+//     query parameter (?api-version=) is required for all requests."
+//     (recorded, cloudquery/cloudquery #6626, Azure/azure-dev #3914); and
+//     supported: 400 NoRegisteredProviderFound "No registered resource
+//     provider found for location '…' and API version '…' for type '…'. The
+//     supported api-versions are '…'." (recorded up to there,
+//     Azure/azure-sdk-for-net #2265; the record goes on with the locations).
+//   * the resource exists: 404 ResourceNotFound "The Resource
+//     'Microsoft.Web/sites/x' under resource group 'rg' was not found. For
+//     more details please go to https://aka.ms/ARMResourceNotFoundFix"
+//     (recorded, Azure/azure-cli #30992). A path that is not …/metrics → 404
+//     InvalidResourceType and an unparsable id → 400 InvalidResourceId (none).
 //   * metricnames against the type's published metrics, case-sensitive, comma
-//     in a name written "%2" -> 400 {"code":"BadRequest","message":"Failed to
-//     find metric configuration for provider: Microsoft.Web, resource Type:
-//     sites, metric: X, Valid metrics: …"} (the flat shape the provider sends).
+//     in a name written "%2" -> 400 in the provider's flat shape
+//     {"code":"BadRequest","message":"Failed to find metric configuration for
+//     provider: microsoft.web, resource Type: sites, metric: X, Valid metrics:
+//     A,B,…"} (recorded, provider and type lower-case,
+//     Azure/azure-sdk-for-net #29584).
 //   * interval one of the metric's grains (PT1M … P1D, some metrics fewer),
-//     or FULL; otherwise 400 "Commonly allowed time grains: 00:01:00,… can
-//     not support requested time grain: …", unless AutoAdjustTimegrain=true,
-//     which answers at the closest allowed grain and says so in "interval".
-//   * timespan "start/end" (or start/duration, duration/end), start < end.
-//   * aggregation words; $filter "statusCodeCategory eq '*'|'5xx'" on
-//     Container Apps' Requests (the split our aliases use).
-// Throttling on demand: 429 with Retry-After and ARM's TooManyRequests body.
+//     or FULL; otherwise the flat 400 "Commonly allowed time grains:
+//     00:30:00,…,1.00:00:00 between metrics: a,b, can not support requested
+//     time grain: 00:01:00 please adjust your interval parameter to use one of
+//     the common grains, TraceId: <guid>" (recorded, elastic/beats #43885),
+//     unless AutoAdjustTimegrain=true, which answers at the closest allowed
+//     grain and says so in "interval".
+//   * timespan "start/end" (or start/duration, duration/end), start < end;
+//     aggregation words; $filter "statusCodeCategory eq '*'|'5xx'" on
+//     Container Apps' Requests (the split our aliases use). Their error texts:
+//     (none).
+// Throttling on demand: 429 with Retry-After and the Insights provider's
+// ResourceRequestsThrottled body "Number of requests for action
+// 'Microsoft.Insights/metrics/read' exceeded the limit of '400' for time
+// interval '00:05:00'. Please try again after 'N' seconds." (recorded for
+// the action 'Microsoft.Insights/metricDefinitions/read',
+// elastic/integrations #8575; the action name is this endpoint's).
 // Partial errors on demand: HTTP 200 with the metric's errorCode/errorMessage
-// and no timeseries, as in the spec's GetMetricError example.
+// and no timeseries, as in the spec's GetMetricError example (documented).
 //
 // Data: data points start at the timespan's start (truncated to the minute)
 // and step by the grain; a bucket with no scenario minute has only its

@@ -7,6 +7,7 @@
 // the shared anomaly detector on top of it) wired to that simulator.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <re2/re2.h>
 
 #include <algorithm>
 #include <atomic>
@@ -575,8 +576,9 @@ TEST(AzureMetricsClient, TheSimulatorAnswersLikeAzureWhenTheClientIsBypassed) {
   auto r = f.client.list(id, {{"api-version", "2023-10-01"}, {"metricnames", "requests"}, {"timespan", span}});
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
-  EXPECT_NE(r.error().message.find("Failed to find metric configuration for provider: Microsoft.Web, resource Type: "
-                                   "sites, metric: requests, Valid metrics: AlwaysReadyFunctionExecutionCount"),
+  EXPECT_NE(r.error().message.find("BadRequest: Failed to find metric configuration for provider: microsoft.web, "
+                                   "resource Type: sites, metric: requests, Valid metrics: "
+                                   "AlwaysReadyFunctionExecutionCount"),
             std::string::npos)
       << r.error().message;
   // A grain Azure does not have.
@@ -598,23 +600,33 @@ TEST(AzureMetricsClient, TheSimulatorAnswersLikeAzureWhenTheClientIsBypassed) {
                          {"timespan", span},
                          {"interval", "PT1H"}});
   ASSERT_FALSE(r.ok());
-  EXPECT_NE(r.error().message.find("Commonly allowed time grains: 06:00:00,12:00:00,1.00:00:00"), std::string::npos)
+  EXPECT_NE(r.error().message.find("Commonly allowed time grains: 06:00:00,12:00:00,1.00:00:00 between metrics: "
+                                   "FileSystemUsage, can not support requested time grain: 01:00:00 please adjust "
+                                   "your interval parameter to use one of the common grains, TraceId: "),
+            std::string::npos)
       << r.error().message;
   // api-version is required, and must exist.
   r = f.client.list(id, {{"metricnames", "Requests"}});
   ASSERT_FALSE(r.ok());
-  EXPECT_NE(r.error().message.find("MissingApiVersionParameter"), std::string::npos);
+  EXPECT_NE(r.error().message.find("MissingApiVersionParameter: The api-version query parameter (?api-version=) is "
+                                   "required for all requests."),
+            std::string::npos)
+      << r.error().message;
   r = f.client.list(id, {{"api-version", "2099-01-01"}, {"metricnames", "Requests"}});
   ASSERT_FALSE(r.ok());
-  EXPECT_NE(r.error().message.find("NoRegisteredProviderFound"), std::string::npos);
+  EXPECT_NE(r.error().message.find("NoRegisteredProviderFound: No registered resource provider found for location"),
+            std::string::npos)
+      << r.error().message;
   // A resource that does not exist.
   auto other = make_resource_id(ResourceKind::kAppService, kSub, "prod-rg", "nope").value();
   r = f.client.list(other, {{"api-version", "2023-10-01"}, {"metricnames", "Requests"}});
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, ErrorCode::kNotFound);
-  EXPECT_NE(r.error().message.find("The Resource 'Microsoft.Web/sites/nope' under resource group 'prod-rg' was not "
-                                   "found"),
-            std::string::npos);
+  EXPECT_NE(r.error().message.find("ResourceNotFound: The Resource 'Microsoft.Web/sites/nope' under resource group "
+                                   "'prod-rg' was not found. For more details please go to "
+                                   "https://aka.ms/ARMResourceNotFoundFix"),
+            std::string::npos)
+      << r.error().message;
   EXPECT_NE(r.error().message.find("resource_name"), std::string::npos);  // the fix
   EXPECT_EQ(f.sim.answered(), 1u);
 }
@@ -636,7 +648,14 @@ TEST(AzureMetricsClient, TokensForTheWrongAudienceOrExpiredAreRefused) {
     auto r =
         f.client.get_metrics(target(ResourceKind::kAppService, "Microsoft.Web/sites/payments-api"), "cpu", range, 0s);
     ASSERT_FALSE(r.ok());
-    EXPECT_NE(r.error().message.find("ExpiredAuthenticationToken"), std::string::npos);
+    EXPECT_NE(r.error().message.find("ExpiredAuthenticationToken: The access token expiry UTC time '"),
+              std::string::npos)
+        << r.error().message;
+    // .NET's general date format, as Resource Manager writes it: M/d/yyyy h:mm:ss AM|PM.
+    static const RE2 kNetTime(
+        R"(UTC time '\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d{2}:\d{2} [AP]M' is earlier than current UTC )"
+        R"(time '\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d{2}:\d{2} [AP]M'\.)");
+    EXPECT_TRUE(RE2::PartialMatch(r.error().message, kNetTime)) << r.error().message;
   }
   {
     auto cred = std::make_shared<FakeCredential>();
@@ -655,7 +674,24 @@ TEST(AzureMetricsClient, TokensForTheWrongAudienceOrExpiredAreRefused) {
                        "/providers/Microsoft.Insights/metrics?api-version=2023-10-01&metricnames=Requests");
   ASSERT_TRUE(resp.ok());
   EXPECT_EQ(resp->status, 401);
-  EXPECT_NE(resp->body.find("\"AuthenticationFailed\""), std::string::npos);
+  EXPECT_EQ(
+      resp->body,
+      R"({"error":{"code":"AuthenticationFailed","message":"Authentication failed. The 'Authorization' header is missing."}})");
+  // Not a bearer token; a bearer that is not a JWT.
+  resp = http.get(s.url() + rid("Microsoft.Web/sites/payments-api") +
+                      "/providers/Microsoft.Insights/metrics?api-version=2023-10-01&metricnames=Requests",
+                  {{"Authorization", "Basic dXNlcjpwYXNz"}});
+  ASSERT_TRUE(resp.ok());
+  EXPECT_EQ(resp->status, 401);
+  EXPECT_NE(resp->body.find(R"("code":"AuthenticationFailedInvalidHeader","message":"Authentication failed. The )"
+                            R"('Authorization' header is provided in an invalid format.")"),
+            std::string::npos)
+      << resp->body;
+  resp = http.get(s.url() + rid("Microsoft.Web/sites/payments-api") +
+                      "/providers/Microsoft.Insights/metrics?api-version=2023-10-01&metricnames=Requests",
+                  {{"Authorization", "Bearer not-a-jwt"}});
+  ASSERT_TRUE(resp.ok());
+  EXPECT_EQ(resp->body, R"({"error":{"code":"InvalidAuthenticationToken","message":"The access token is invalid."}})");
 }
 
 TEST(AzureMetricsClient, ThrottlingIsRetriedHonouringRetryAfterThenReported) {
@@ -679,7 +715,11 @@ TEST(AzureMetricsClient, ThrottlingIsRetriedHonouringRetryAfterThenReported) {
     auto r = f.client.get_metrics(t, "request_rate", range, 0s);
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error().code, ErrorCode::kRateLimited);
-    EXPECT_NE(r.error().message.find("TooManyRequests"), std::string::npos);
+    EXPECT_NE(r.error().message.find("ResourceRequestsThrottled: Number of requests for action "
+                                     "'Microsoft.Insights/metrics/read' exceeded the limit of '400' for time interval "
+                                     "'00:05:00'. Please try again after '30' seconds."),
+              std::string::npos)
+        << r.error().message;
     EXPECT_NE(r.error().message.find("Retry-After: 30"), std::string::npos);
   }
 }
