@@ -14,6 +14,10 @@
 //   server_json    the route's serialisation of 1,000 entries
 //   cli_render     the CLI's side: parse the answer, entries from JSON, table
 //   tinkr_logs     the whole command, process spawn included
+//   tinkr_logs_libcurl  the same with the CLI's HTTP through libcurl, as
+//                  before the built-in transport (a proxy variable with
+//                  no_proxy=* sends it there and libcurl goes direct): the
+//                  baseline of the same run
 #include <benchmark/benchmark.h>
 #include <fcntl.h>
 #include <spawn.h>
@@ -256,14 +260,14 @@ double p90(const std::vector<double>& v) {
   return s.empty() ? 0 : s[std::min(s.size() - 1, static_cast<size_t>(0.9 * static_cast<double>(s.size())))];
 }
 
-void BM_TinkrLogs(benchmark::State& state) {
+void run_tinkr_logs(benchmark::State& state, const std::vector<std::string>& env) {
   if (!ready(state)) return;
   const std::vector<std::string> args = {"logs", "svc", "-n", std::to_string(kLimit), "--since", "1h"};
   size_t bytes = 0;
   double cli_cpu = 0;
   const double server_before = server_cpu_ms();
   for (auto _ : state) {
-    Run r = spawn_and_wait(kBin / "tinkr", args, setup().cli_env);
+    Run r = spawn_and_wait(kBin / "tinkr", args, env);
     if (r.status != 0) state.SkipWithError("tinkr logs failed");
     bytes = r.out_bytes;
     cli_cpu = r.cpu_ms;
@@ -271,6 +275,15 @@ void BM_TinkrLogs(benchmark::State& state) {
   state.counters["stdout_KB"] = static_cast<double>(bytes) / 1e3;
   state.counters["cli_cpu_ms"] = cli_cpu;
   state.counters["server_cpu_ms"] = server_cpu_ms() - server_before;
+}
+
+void BM_TinkrLogs(benchmark::State& state) { run_tinkr_logs(state, setup().cli_env); }
+
+void BM_TinkrLogsLibcurl(benchmark::State& state) {
+  std::vector<std::string> env = setup().cli_env;
+  env.emplace_back("http_proxy=http://127.0.0.1:9");
+  env.emplace_back("no_proxy=*");
+  run_tinkr_logs(state, env);
 }
 
 void BM_CliStart(benchmark::State& state) {
@@ -353,6 +366,7 @@ constexpr int kRuns = 40;
       ->ComputeStatistics("p90", p90)
 
 TINKR_LATENCY(BM_TinkrLogs);
+TINKR_LATENCY(BM_TinkrLogsLibcurl);
 TINKR_LATENCY(BM_CliStart);
 TINKR_LATENCY(BM_ServerLogs);
 TINKR_LATENCY(BM_LokiRoundTrip);

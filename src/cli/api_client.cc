@@ -7,6 +7,12 @@
 
 namespace tinkr::cli {
 
+net::HttpClientOptions ApiClient::default_http_options() {
+  net::HttpClientOptions options;
+  options.plain_http = net::PlainHttp::kBuiltin;
+  return options;
+}
+
 ApiClient::ApiClient(Connection connection, net::HttpClientOptions options)
     : connection_(std::move(connection)), http_(std::move(options)) {}
 

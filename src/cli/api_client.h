@@ -4,6 +4,10 @@
 // own {"error":{code,message}} (or, for a non-Tinkr peer, the status and the
 // start of the body); a 401 without a token says how to supply one. Streams
 // (tail, rca) deliver SSE events to a callback. Thread-compatible.
+//
+// An http:// server is reached through HttpClient's built-in transport
+// (net::PlainHttp::kBuiltin), so that a command does not load libcurl and its
+// ~30 libraries; https:// and proxied URLs go through libcurl.
 #pragma once
 
 #include <atomic>
@@ -21,7 +25,10 @@ namespace tinkr::cli {
 
 class ApiClient {
  public:
-  explicit ApiClient(Connection connection, net::HttpClientOptions options = {});
+  explicit ApiClient(Connection connection, net::HttpClientOptions options = default_http_options());
+
+  // The defaults with the built-in transport for http:// servers.
+  static net::HttpClientOptions default_http_options();
 
   // GET path (e.g. "/health"); no Authorization header when `with_token` is false.
   Result<boost::json::value> get(std::string_view path, bool with_token = true) const;

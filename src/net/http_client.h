@@ -1,5 +1,6 @@
-// HttpClient: the one way Tinkr makes outgoing HTTP(S) calls (libcurl, loaded
-// on the first request: net/curl_library.h).
+// HttpClient: the one way Tinkr makes outgoing HTTP(S) calls: libcurl (loaded
+// on the first request: net/curl_library.h) or, for plain http:// URLs when
+// the options ask for it, a built-in Boost.Beast transport (PlainHttp below).
 //
 // send() returns the peer's answer for every HTTP status (a 404 is a Response,
 // not an Error); an Error means there was no usable answer: the URL was not
@@ -12,9 +13,13 @@
 // policy's attempts and total deadline; the last answer is returned when they
 // run out.
 //
+// Both transports behave alike: same errors and messages, retries, caps,
+// cancellation, gzip/deflate answers, chunked answers and SSE streams (the
+// unit tests run against each).
+//
 // Thread-safety: an HttpClient is immutable after construction and may be used
-// from several threads at once (each call uses its own curl easy handle;
-// connections are reused per thread). Secrets never appear in errors or logs:
+// from several threads at once (each call uses its own curl easy handle, whose
+// connections are reused per thread, or its own connection). Secrets never appear in errors or logs:
 // URLs are shown without user info or query string, headers are never shown.
 #pragma once
 
@@ -83,12 +88,29 @@ struct HttpResponse {
   bool ok() const { return status >= 200 && status < 300; }
 };
 
+// How plain http:// URLs are fetched (https:// always goes through libcurl:
+// TLS, CA bundles).
+//
+// kBuiltin: Boost.Beast (Asio) over a new TCP connection per attempt, unless a
+// proxy variable (http_proxy, HTTP_PROXY, all_proxy, ALL_PROXY) is set, then
+// libcurl. The CLI uses it to reach its server: loading libcurl and its ~30
+// dependencies and initialising them cost ~14 ms of CPU per command, more
+// than the rest of `tinkr logs` (bench/RESULTS.md, "logs end to end").
+//
+// kLibcurl (the default): tinkr-server and the backends. The server is linked
+// with libcurl anyway (auth, backends), pays its start-up once, and calls
+// the same backends again and again: libcurl keeps their connections alive
+// (one handle per thread) where the built-in transport opens one per
+// request, and it knows proxies and NO_PROXY.
+enum class PlainHttp { kLibcurl, kBuiltin };
+
 struct HttpClientOptions {
   std::string user_agent = "tinkr/0.1";
   std::string ca_file;                           // PEM bundle to trust instead of the system store
   bool verify_tls = true;                        // false only for explicit insecure test setups
   RetryPolicy retry;                             // default policy for requests without their own
   size_t max_response_bytes = size_t{64} << 20;  // 64 MiB
+  PlainHttp plain_http = PlainHttp::kLibcurl;    // see PlainHttp
 };
 
 class HttpClient {

@@ -2,11 +2,35 @@
 
 #include <algorithm>
 #include <charconv>
+#include <ctime>
+#include <iomanip>
+#include <locale>
+#include <sstream>
 #include <string>
 
-#include "net/curl_library.h"
-
 namespace tinkr::net {
+namespace {
+
+// An HTTP-date (RFC 9110 §5.6.7) as seconds since the epoch: IMF-fixdate, or
+// the obsolete RFC 850 and asctime forms a recipient must also accept. The
+// names of days and months are English whatever the process's locale.
+std::optional<time_t> parse_http_date(std::string_view text) {
+  static constexpr const char* kForms[] = {"%a, %d %b %Y %H:%M:%S GMT", "%A, %d-%b-%y %H:%M:%S GMT",
+                                           "%a %b %d %H:%M:%S %Y"};
+  for (const char* form : kForms) {
+    std::istringstream in{std::string(text)};
+    in.imbue(std::locale::classic());
+    std::tm tm{};
+    in >> std::get_time(&tm, form);
+    if (in.fail()) continue;
+    in >> std::ws;
+    if (!in.eof()) continue;  // something follows the date
+    return timegm(&tm);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
 
 bool is_retryable_status(int status) { return status == 429 || status == 502 || status == 503 || status == 504; }
 
@@ -33,13 +57,9 @@ std::optional<Millis> parse_retry_after(std::string_view value, Timestamp now) {
     if (seconds > INT64_MAX / 2000) return Millis(INT64_MAX / 2);
     return Millis(seconds * 1000);
   }
-  // HTTP-date in any of the three forms of RFC 9110 §5.6.7: libcurl's date parser.
-  auto curl = curl_library();
-  if (!curl.ok()) return std::nullopt;
-  const std::string text(value);
-  const time_t when = (*curl)->getdate(text.c_str(), nullptr);
-  if (when == -1) return std::nullopt;
-  const auto target = std::chrono::sys_seconds(std::chrono::seconds(when));
+  const auto when = parse_http_date(value);
+  if (!when) return std::nullopt;
+  const auto target = std::chrono::sys_seconds(std::chrono::seconds(*when));
   const auto delta = std::chrono::duration_cast<Millis>(target - now);
   return delta.count() > 0 ? delta : Millis(0);
 }

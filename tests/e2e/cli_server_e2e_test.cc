@@ -72,7 +72,8 @@ class CliServerE2e : public ::testing::Test {
     o.env = std::move(env);
     o.env["TINKR_HOME"] = home_->path().string();
     o.env["NO_COLOR"] = "1";
-    o.unset_env = {"TINKR_PROFILE", "TINKR_API_TOKEN", "TINKR_SERVER_URL"};
+    o.unset_env = {"TINKR_PROFILE", "TINKR_API_TOKEN", "TINKR_SERVER_URL", "http_proxy", "HTTP_PROXY",
+                   "all_proxy",     "ALL_PROXY",       "no_proxy",         "NO_PROXY"};
     o.stdin_data = "";
     std::string error;
     auto child = ChildProcess::spawn(kBin / "tinkr", o, &error);
@@ -128,6 +129,26 @@ TEST_F(CliServerE2e, DoctorPassesWithAValidToken) {
   CliRun list = tinkr({"profile", "list"});
   EXPECT_EQ(list.exit_code, 0);
   EXPECT_NE(list.out.find("env:E2E_TOKEN"), std::string::npos) << list.out;
+}
+
+// `tinkr` reaches an http:// server without loading libcurl (HttpClient's
+// built-in transport, net/http_client.h): the dynamic loader's trace
+// (LD_DEBUG=files) names every library loaded, dlopen included. With a proxy
+// variable set the CLI goes through libcurl, and the same trace shows it.
+TEST_F(CliServerE2e, HttpServerIsReachedWithoutLoadingLibcurl) {
+  CliRun r = tinkr({"--server", url_, "--token", kViewerToken, "logs", "payments-api", "-n", "5", "--since", "1h"},
+                   {{"LD_DEBUG", "files"}});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  ASSERT_NE(r.err.find("file=libc.so.6"), std::string::npos) << "no loader trace:\n" << r.err;
+  EXPECT_EQ(r.err.find("libcurl"), std::string::npos) << r.err;
+
+  // no_proxy=* makes libcurl go direct: the command still works.
+  CliRun proxied =
+      tinkr({"--server", url_, "--token", kViewerToken, "logs", "payments-api", "-n", "5", "--since", "1h"},
+            {{"LD_DEBUG", "files"}, {"http_proxy", "http://127.0.0.1:9"}, {"no_proxy", "*"}});
+  EXPECT_EQ(proxied.exit_code, 0) << proxied.out << proxied.err;
+  EXPECT_NE(proxied.err.find("file=libcurl.so.4"), std::string::npos) << proxied.err;
+  EXPECT_EQ(proxied.out, r.out);
 }
 
 TEST(CliServerConfigE2e, BadConfigIsReportedWithItsLine) {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <zlib.h>
+
 #include <atomic>
 #include <thread>
 
@@ -13,13 +15,25 @@ namespace {
 using testing::LoopbackHttpServer;
 using testing::ScriptedResponse;
 
-HttpClientOptions fast_retries(int attempts = 4) {
-  HttpClientOptions o;
-  o.retry.max_attempts = attempts;
-  o.retry.base_delay = Millis(1);
-  o.retry.max_delay = Millis(5);
-  return o;
-}
+// Every behaviour below holds for both transports of plain http://.
+class HttpClientTest : public ::testing::TestWithParam<PlainHttp> {
+ protected:
+  HttpClientOptions opts() const {
+    HttpClientOptions o;
+    o.plain_http = GetParam();
+    return o;
+  }
+  HttpClientOptions fast_retries(int attempts = 4) const {
+    HttpClientOptions o = opts();
+    o.retry.max_attempts = attempts;
+    o.retry.base_delay = Millis(1);
+    o.retry.max_delay = Millis(5);
+    return o;
+  }
+};
+
+INSTANTIATE_TEST_SUITE_P(Transports, HttpClientTest, ::testing::Values(PlainHttp::kLibcurl, PlainHttp::kBuiltin),
+                         [](const auto& info) { return info.param == PlainHttp::kLibcurl ? "libcurl" : "builtin"; });
 
 // A port with nothing listening: bind, read the port, close.
 int closed_port() {
@@ -27,7 +41,7 @@ int closed_port() {
   return s.port();
 }
 
-TEST(HttpClient, GetAndPostRoundTrip) {
+TEST_P(HttpClientTest, GetAndPostRoundTrip) {
   LoopbackHttpServer server;
   server.route("GET", "/health", [](const auto&) { return ScriptedResponse::json(200, R"({"status":"ok"})"); });
   server.route("POST", "/echo", [](const testing::RecordedRequest& r) {
@@ -35,7 +49,7 @@ TEST(HttpClient, GetAndPostRoundTrip) {
     resp.headers.emplace_back("X-Echo-Type", r.header("content-type"));
     return resp;
   });
-  HttpClient client;
+  HttpClient client(opts());
   auto get = client.get(server.url() + "/health?x=1");
   ASSERT_TRUE(get.ok()) << get.error().message;
   EXPECT_EQ(get->status, 200);
@@ -53,9 +67,9 @@ TEST(HttpClient, GetAndPostRoundTrip) {
   EXPECT_EQ(reqs[1].header("authorization"), "Bearer t0k");
 }
 
-TEST(HttpClient, NonSuccessIsAResponseNotAnError) {
+TEST_P(HttpClientTest, NonSuccessIsAResponseNotAnError) {
   LoopbackHttpServer server;
-  HttpClient client;
+  HttpClient client(opts());
   auto r = client.get(server.url() + "/missing");
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->status, 404);
@@ -64,7 +78,7 @@ TEST(HttpClient, NonSuccessIsAResponseNotAnError) {
   EXPECT_EQ(e.message, "no route in the test server");  // our own error body is kept
 }
 
-TEST(HttpClient, RetriesOn503ThenSucceeds) {
+TEST_P(HttpClientTest, RetriesOn503ThenSucceeds) {
   LoopbackHttpServer server;
   server.enqueue("GET", "/q", ScriptedResponse::text(503, "busy"));
   server.enqueue("GET", "/q", ScriptedResponse::text(429, "slow down"));
@@ -76,7 +90,7 @@ TEST(HttpClient, RetriesOn503ThenSucceeds) {
   EXPECT_EQ(server.request_count(), 3u);
 }
 
-TEST(HttpClient, GivesUpAfterMaxAttemptsWithTheLastAnswer) {
+TEST_P(HttpClientTest, GivesUpAfterMaxAttemptsWithTheLastAnswer) {
   LoopbackHttpServer server;
   server.route("GET", "/q", [](const auto&) { return ScriptedResponse::text(502, "bad gateway"); });
   HttpClient client(fast_retries(3));
@@ -89,7 +103,7 @@ TEST(HttpClient, GivesUpAfterMaxAttemptsWithTheLastAnswer) {
   EXPECT_EQ(e.message, "Loki answered 502 Bad Gateway: bad gateway");
 }
 
-TEST(HttpClient, RetryStatusesOffMakesAnswersFinalButStillRetriesConnections) {
+TEST_P(HttpClientTest, RetryStatusesOffMakesAnswersFinalButStillRetriesConnections) {
   LoopbackHttpServer server;
   server.route("GET", "/q", [](const auto&) { return ScriptedResponse::text(503, "backend down"); });
   HttpClientOptions o = fast_retries(3);
@@ -111,7 +125,7 @@ TEST(HttpClient, RetryStatusesOffMakesAnswersFinalButStillRetriesConnections) {
   EXPECT_EQ(dropping.request_count(), 2u);
 }
 
-TEST(HttpClient, DoesNotRetryClientErrors) {
+TEST_P(HttpClientTest, DoesNotRetryClientErrors) {
   LoopbackHttpServer server;
   server.route("POST", "/q", [](const auto&) { return ScriptedResponse::text(400, "bad query"); });
   HttpClient client(fast_retries());
@@ -121,7 +135,7 @@ TEST(HttpClient, DoesNotRetryClientErrors) {
   EXPECT_EQ(server.request_count(), 1u);
 }
 
-TEST(HttpClient, HonoursRetryAfterAndGivesUpWhenTooLong) {
+TEST_P(HttpClientTest, HonoursRetryAfterAndGivesUpWhenTooLong) {
   LoopbackHttpServer server;
   auto too_long = ScriptedResponse::text(429, "later");
   too_long.headers.emplace_back("Retry-After", "3600");
@@ -142,7 +156,7 @@ TEST(HttpClient, HonoursRetryAfterAndGivesUpWhenTooLong) {
   EXPECT_EQ(r2->status, 200);
 }
 
-TEST(HttpClient, ConnectionRefusedSaysWhatToCheck) {
+TEST_P(HttpClientTest, ConnectionRefusedSaysWhatToCheck) {
   const int port = closed_port();
   HttpClient client(fast_retries(2));
   HttpRequest req;
@@ -156,7 +170,7 @@ TEST(HttpClient, ConnectionRefusedSaysWhatToCheck) {
                                    " (connection refused): is Loki running? check loki_url");
 }
 
-TEST(HttpClient, DroppedConnectionIsRetried) {
+TEST_P(HttpClientTest, DroppedConnectionIsRetried) {
   LoopbackHttpServer server;
   ScriptedResponse drop;
   drop.drop_connection = true;
@@ -168,7 +182,7 @@ TEST(HttpClient, DroppedConnectionIsRetried) {
   EXPECT_EQ(r->status, 200);
 }
 
-TEST(HttpClient, TimeoutIsDeadlineExceeded) {
+TEST_P(HttpClientTest, TimeoutIsDeadlineExceeded) {
   LoopbackHttpServer server;
   auto slow = ScriptedResponse::text(200, "late");
   slow.delay = Millis(2000);
@@ -183,10 +197,10 @@ TEST(HttpClient, TimeoutIsDeadlineExceeded) {
   EXPECT_NE(r.error().message.find(server.url() + "/slow"), std::string::npos);
 }
 
-TEST(HttpClient, ResponseSizeCap) {
+TEST_P(HttpClientTest, ResponseSizeCap) {
   LoopbackHttpServer server;
   server.route("GET", "/big", [](const auto&) { return ScriptedResponse::text(200, std::string(5000, 'x')); });
-  HttpClientOptions o;
+  HttpClientOptions o = opts();
   o.max_response_bytes = 1000;
   HttpClient client(o);
   auto r = client.get(server.url() + "/big?token=abc");
@@ -204,8 +218,87 @@ TEST(HttpClient, ResponseSizeCap) {
   EXPECT_EQ(r2.error().code, ErrorCode::kPayloadTooLarge);
 }
 
-TEST(HttpClient, OnlyHttpAndHttps) {
-  HttpClient client;
+// zlib (gzip: window_bits 16 + 15) or deflate (zlib stream: 15) data.
+std::string compress(std::string_view text, int window_bits) {
+  z_stream zs{};
+  EXPECT_EQ(deflateInit2(&zs, Z_BEST_SPEED, Z_DEFLATED, window_bits, 8, Z_DEFAULT_STRATEGY), Z_OK);
+  std::string out(deflateBound(&zs, text.size()) + 32, '\0');
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
+  zs.avail_in = static_cast<uInt>(text.size());
+  zs.next_out = reinterpret_cast<Bytef*>(out.data());
+  zs.avail_out = static_cast<uInt>(out.size());
+  EXPECT_EQ(deflate(&zs, Z_FINISH), Z_STREAM_END);
+  out.resize(zs.total_out);
+  deflateEnd(&zs);
+  return out;
+}
+
+TEST_P(HttpClientTest, DecodesGzipAndDeflateAnswers) {
+  LoopbackHttpServer server;
+  const std::string text = std::string(3000, 'z') + "{\"status\":\"ok\"}";
+  server.route("GET", "/gz", [&](const testing::RecordedRequest& r) {
+    EXPECT_NE(r.header("accept-encoding").find("gzip"), std::string::npos);
+    auto resp = ScriptedResponse::text(200, compress(text, 16 + MAX_WBITS));
+    resp.headers.emplace_back("Content-Encoding", "gzip");
+    return resp;
+  });
+  server.route("GET", "/deflate", [&](const auto&) {
+    auto resp = ScriptedResponse::text(200, compress(text, MAX_WBITS));
+    resp.headers.emplace_back("Content-Encoding", "deflate");
+    return resp;
+  });
+  HttpClient client(opts());
+  for (const char* path : {"/gz", "/deflate"}) {
+    auto r = client.get(server.url() + path);
+    ASSERT_TRUE(r.ok()) << path << ": " << r.error().message;
+    EXPECT_EQ(r->status, 200);
+    EXPECT_EQ(r->body, text) << path;
+  }
+
+  // The cap applies to the decoded answer.
+  HttpClientOptions capped = opts();
+  capped.max_response_bytes = 1000;
+  auto r = HttpClient(capped).get(server.url() + "/gz");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kPayloadTooLarge);
+}
+
+TEST_P(HttpClientTest, JoinsAChunkedAnswer) {
+  LoopbackHttpServer server;
+  ScriptedResponse chunked;
+  chunked.headers = {{"Content-Type", "application/json"}, {"X-Tinkr", "1"}};
+  chunked.chunks = {"{\"entries\":", "[1,2,", "3]}"};
+  server.route("GET", "/c", [&](const auto&) { return chunked; });
+  auto r = HttpClient(opts()).get(server.url() + "/c");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->body, "{\"entries\":[1,2,3]}");
+  EXPECT_EQ(r->headers.get("x-tinkr"), "1");
+}
+
+TEST_P(HttpClientTest, CancelFlagEndsAStreamWaitingForData) {
+  LoopbackHttpServer server;
+  ScriptedResponse sse;
+  sse.chunks = {": nothing yet\n\n"};
+  sse.hold_open = true;
+  server.route("GET", "/s", [&](const auto&) { return sse; });
+  std::atomic<bool> cancel{false};
+  HttpRequest req;
+  req.url = server.url() + "/s";
+  req.timeout = Millis(0);
+  req.cancel = &cancel;
+  std::thread canceller([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    cancel = true;
+  });
+  auto r = HttpClient(opts()).stream_sse(req, [](const SseEvent&) { return true; });
+  canceller.join();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kCancelled);
+  EXPECT_EQ(r.error().message, "request to " + server.url() + "/s cancelled");
+}
+
+TEST_P(HttpClientTest, OnlyHttpAndHttps) {
+  HttpClient client(opts());
   for (const char* url : {"file:///etc/passwd", "ftp://127.0.0.1/x", "gopher://127.0.0.1", "not a url"}) {
     auto r = client.get(url);
     ASSERT_FALSE(r.ok()) << url;
@@ -216,19 +309,23 @@ TEST(HttpClient, OnlyHttpAndHttps) {
 TEST(HttpClient, DisplayUrlHidesSecrets) {
   EXPECT_EQ(display_url("https://user:pw@example.com:8443/a/b?api_key=s#f"), "https://example.com:8443/a/b");
   EXPECT_EQ(display_url("http://127.0.0.1:3100"), "http://127.0.0.1:3100");
+  EXPECT_EQ(display_url("HTTP://[::1]:8080/x?q={a=\"b\"}"), "http://[::1]:8080/x");
+  EXPECT_EQ(display_url("http://u:p@host/?token=t"), "http://host");
+  EXPECT_EQ(display_url("no scheme?key=s"), "no scheme");
+  EXPECT_EQ(display_url("http://u:p@bad host/p?k=s"), "http://bad host/p");
   EXPECT_EQ(basic_auth("Aladdin", "open sesame"), "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==");
   EXPECT_EQ(basic_auth("a", ""), "Basic YTo=");
   EXPECT_EQ(basic_auth("ab", ""), "Basic YWI6");
 }
 
-TEST(HttpClient, StreamsSseEventsAsTheyArrive) {
+TEST_P(HttpClientTest, StreamsSseEventsAsTheyArrive) {
   LoopbackHttpServer server;
   ScriptedResponse sse;
   sse.headers = {{"Content-Type", "text/event-stream"}};
   sse.chunks = {"event: log\ndata: {\"n\":1}\n\n", ": keepalive\n\nevent: log\ndata: {\"n\":2}\n",
                 "\nevent: done\ndata: {}\n\n"};
   server.route("POST", "/api/v1/rca", [&](const auto&) { return sse; });
-  HttpClient client;
+  HttpClient client(opts());
   HttpRequest req;
   req.method = "POST";
   req.url = server.url() + "/api/v1/rca";
@@ -244,13 +341,13 @@ TEST(HttpClient, StreamsSseEventsAsTheyArrive) {
   EXPECT_EQ(server.requests()[0].header("accept"), "text/event-stream");
 }
 
-TEST(HttpClient, SseCallbackStopsAnOpenStream) {
+TEST_P(HttpClientTest, SseCallbackStopsAnOpenStream) {
   LoopbackHttpServer server;
   ScriptedResponse sse;
   sse.chunks = {"data: 1\n\n", "data: 2\n\n"};
   sse.hold_open = true;
   server.route("GET", "/s", [&](const auto&) { return sse; });
-  HttpClient client;
+  HttpClient client(opts());
   HttpRequest req;
   req.url = server.url() + "/s";
   req.timeout = Millis(0);
@@ -260,13 +357,13 @@ TEST(HttpClient, SseCallbackStopsAnOpenStream) {
   EXPECT_EQ(n, 2);
 }
 
-TEST(HttpClient, CancelFlagEndsAnOpenStream) {
+TEST_P(HttpClientTest, CancelFlagEndsAnOpenStream) {
   LoopbackHttpServer server;
   ScriptedResponse sse;
   sse.chunks = {"data: 1\n\n"};
   sse.hold_open = true;
   server.route("GET", "/s", [&](const auto&) { return sse; });
-  HttpClient client;
+  HttpClient client(opts());
   std::atomic<bool> cancel{false};
   HttpRequest req;
   req.url = server.url() + "/s";
@@ -280,12 +377,12 @@ TEST(HttpClient, CancelFlagEndsAnOpenStream) {
   EXPECT_EQ(r.error().code, ErrorCode::kCancelled);
 }
 
-TEST(HttpClient, SseErrorStatusReturnsBody) {
+TEST_P(HttpClientTest, SseErrorStatusReturnsBody) {
   LoopbackHttpServer server;
   server.route("POST", "/s", [](const auto&) {
     return ScriptedResponse::json(401, R"({"error":{"code":"unauthenticated","message":"missing token"}})");
   });
-  HttpClient client;
+  HttpClient client(opts());
   HttpRequest req;
   req.method = "POST";
   req.url = server.url() + "/s";
@@ -295,10 +392,10 @@ TEST(HttpClient, SseErrorStatusReturnsBody) {
   EXPECT_EQ(error_from_response(*r, "").message, "missing token");
 }
 
-TEST(HttpClient, UsableFromSeveralThreads) {
+TEST_P(HttpClientTest, UsableFromSeveralThreads) {
   LoopbackHttpServer server;
   server.route("GET", "/x", [](const auto&) { return ScriptedResponse::text(200, "x"); });
-  HttpClient client;
+  HttpClient client(opts());
   std::atomic<int> ok{0};
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {
