@@ -57,10 +57,12 @@ std::string hh_mm(Timestamp t) {
 }
 
 std::string one_line(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) out += (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
-  while (!out.empty() && out.back() == ' ') out.pop_back();
+  std::string out(text);
+  for (char& c : out) {
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+  }
+  const size_t last = out.find_last_not_of(' ');
+  out.resize(last == std::string::npos ? 0 : last + 1);
   return out;
 }
 
