@@ -3,16 +3,25 @@
 // `tinkr logs` on the Grafana backend. Reported as bytes/s of JSON.
 // BM_LokiStreamsParseDom is the DOM walk the SAX parser replaced (kept as the
 // test oracle), measured in the same run as the baseline.
+// TINKR_BENCH_SERVER_MALLOC=1: malloc tuned as tinkr-server tunes it at start
+// (server/allocator.h), to compare with a run without.
 #include <benchmark/benchmark.h>
 
+#include <cstdlib>
 #include <string>
 
 #include <fmt/format.h>
 
 #include "backends/grafana/loki_mapping.h"
+#include "server/allocator.h"
 #include "unit/backends/loki_streams_reference.h"
 
 namespace {
+
+const bool kServerMalloc = [] {
+  const char* on = std::getenv("TINKR_BENCH_SERVER_MALLOC");
+  return on && *on == '1' && tinkr::server::tune_allocator_for_server();
+}();
 
 std::string make_answer(int streams, int lines_per_stream) {
   std::string out =
@@ -48,6 +57,7 @@ void run_parse(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * static_cast<int64_t>(body.size()));
   state.counters["entries"] = static_cast<double>(entries);
   state.counters["answer_MB"] = static_cast<double>(body.size()) / 1e6;
+  state.counters["server_malloc"] = kServerMalloc ? 1 : 0;
 }
 
 void BM_LokiStreamsParse(benchmark::State& state) { run_parse<&tinkr::grafana::parse_loki_streams>(state); }

@@ -8,6 +8,7 @@
 
 #include "config/config.h"
 #include "net/http_server.h"
+#include "server/allocator.h"
 #include "server/app.h"
 #include "server/commands.h"
 #include "server/log.h"
@@ -71,6 +72,7 @@ bool start_otlp_receiver(const StartOptions& options, App& app, const std::strin
 }  // namespace
 
 int run_start(const StartOptions& options) {
+  tune_allocator_for_server();  // server/allocator.h: freed memory is kept for the next request
   init_logging(LogLevel::kInfo);
   if (options.port < 0 || options.port > 65535) {
     std::cerr << "tinkr-server start: --port must be 0..65535\n";
