@@ -11,7 +11,8 @@
 //                  the Loki round trip, parse, serialise, transfer
 //   loki_roundtrip the server's Loki request sent straight to the simulator
 //   loki_parse     parse_loki_streams of that answer
-//   server_json    the route's serialisation of 1,000 entries
+//   server_json    the route's serialisation of 1,000 entries (written
+//                  directly; server_json_tree: the json::value tree it replaced)
 //   cli_render     the CLI's side: parse the answer, entries from JSON, table
 //   tinkr_logs     the whole command, process spawn included
 //   tinkr_logs_libcurl  the same with the CLI's HTTP through libcurl, as
@@ -42,6 +43,7 @@
 #include "backends/grafana/loki_mapping.h"
 #include "cli/render.h"
 #include "core/json.h"
+#include "core/json_writer.h"
 #include "net/http_client.h"
 #include "sim/loki_sim.h"
 #include "testing/process.h"
@@ -193,8 +195,8 @@ struct Setup {
     // TINKR_BENCH_HOLD=<seconds>: keep the simulator and server up, to
     // profile the CLI by hand against them.
     if (const char* hold = std::getenv("TINKR_BENCH_HOLD")) {
-      std::fprintf(stderr, "holding for %s s: TINKR_SERVER_URL=%s TINKR_API_TOKEN=%s\n", hold, server_url.c_str(),
-                   kToken);
+      std::fprintf(stderr, "holding for %s s: TINKR_SERVER_URL=%s TINKR_API_TOKEN=%s (Loki simulator: %s)\n", hold,
+                   server_url.c_str(), kToken, loki->url().c_str());
       sleep(static_cast<unsigned>(std::atoi(hold)));
     }
   }
@@ -331,7 +333,24 @@ void BM_LokiParse(benchmark::State& state) {
   }
 }
 
+// The route's serialisation (core/json_writer.h, as routes_data.cc does it).
 void BM_ServerJson(benchmark::State& state) {
+  if (!ready(state)) return;
+  auto entries = grafana::parse_loki_streams(setup().loki_body, {});
+  for (auto _ : state) {
+    std::string text;
+    text.reserve(64 + entries->entries.size() * 512);
+    text += "{\"query\":";
+    append_json_string(text, "{service_name=\"svc\"}");
+    text += ",\"entries\":";
+    append_json(text, entries->entries);
+    text += '}';
+    benchmark::DoNotOptimize(text);
+  }
+}
+
+// What the route did before: a json::value tree, then serialize (the baseline).
+void BM_ServerJsonTree(benchmark::State& state) {
   if (!ready(state)) return;
   auto entries = grafana::parse_loki_streams(setup().loki_body, {});
   for (auto _ : state) {
@@ -372,6 +391,7 @@ TINKR_LATENCY(BM_ServerLogs);
 TINKR_LATENCY(BM_LokiRoundTrip);
 TINKR_LATENCY(BM_LokiParse);
 TINKR_LATENCY(BM_ServerJson);
+TINKR_LATENCY(BM_ServerJsonTree);
 TINKR_LATENCY(BM_CliRender);
 
 }  // namespace
