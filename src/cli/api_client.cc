@@ -39,11 +39,15 @@ Error ApiClient::answer_error(const net::HttpResponse& response) const {
 
 Result<boost::json::value> ApiClient::parse(const net::HttpResponse& response) const {
   if (!response.ok()) return answer_error(response);
+  return parse_body(response.body);
+}
+
+Result<boost::json::value> ApiClient::parse_body(std::string_view text) const {
   // One arena for the whole answer (1,000 log lines are ~20,000 values):
   // no allocation or free per value.
   boost::system::error_code ec;
   namespace json = boost::json;
-  json::value v = json::parse(response.body, ec, json::make_shared_resource<json::monotonic_resource>());
+  json::value v = json::parse(text, ec, json::make_shared_resource<json::monotonic_resource>());
   if (ec) {
     return make_error(ErrorCode::kBackend,
                       "the server at " + net::display_url(connection_.server) +
@@ -57,7 +61,7 @@ Result<boost::json::value> ApiClient::get(std::string_view path, bool with_token
   return parse(response);
 }
 
-Result<boost::json::value> ApiClient::post(std::string_view path, const boost::json::value& body) const {
+Result<std::string> ApiClient::post_text(std::string_view path, const boost::json::value& body) const {
   net::HttpRequest r = make_request("POST", path, true);
   r.headers.add("Content-Type", "application/json");
   r.body = to_json_string(body);
@@ -68,7 +72,13 @@ Result<boost::json::value> ApiClient::post(std::string_view path, const boost::j
   r.retry->max_attempts = 2;
   r.retry->retry_statuses = false;
   TINKR_ASSIGN_OR_RETURN(auto response, http_.send(r));
-  return parse(response);
+  if (!response.ok()) return answer_error(response);
+  return std::move(response.body);
+}
+
+Result<boost::json::value> ApiClient::post(std::string_view path, const boost::json::value& body) const {
+  TINKR_ASSIGN_OR_RETURN(auto text, post_text(path, body));
+  return parse_body(text);
 }
 
 Status ApiClient::stream(std::string_view path, const boost::json::value& body,

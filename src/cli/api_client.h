@@ -34,6 +34,10 @@ class ApiClient {
   Result<boost::json::value> get(std::string_view path, bool with_token = true) const;
   // POST path with a JSON body.
   Result<boost::json::value> post(std::string_view path, const boost::json::value& body) const;
+  // The same, the 2xx answer's body returned as text (for a reader of its
+  // own, e.g. cli/logs_answer.h); parse_body() then gives what post() would.
+  Result<std::string> post_text(std::string_view path, const boost::json::value& body) const;
+  Result<boost::json::value> parse_body(std::string_view text) const;
   // POST path and read an SSE answer until the server ends it, on_event
   // returns false, or *cancel becomes true (then kCancelled).
   Status stream(std::string_view path, const boost::json::value& body,
