@@ -45,14 +45,13 @@ class EntriesHandler {
   bool on_comment(json::string_view, error_code&) { return true; }
 
   bool on_object_begin(error_code&) {
-    if (depth_ == 0) {
-      // the answer
-    } else if (depth_ == 2 && in_entries_) {
+    // The answer, an entry, or an entry's attributes: nothing else nests.
+    const bool entry = depth_ == 2 && in_entries_;
+    const bool attributes = depth_ == 3 && field_ == kAttrs;
+    if (depth_ != 0 && !entry && !(attributes && take(kAttrs))) return false;
+    if (entry) {
       entries.emplace_back();
       seen_ = 0;
-    } else if (depth_ == 3 && field_ == kAttrs && take(kAttrs)) {
-    } else {
-      return false;
     }
     ++depth_;
     return true;

@@ -51,7 +51,7 @@ using boost::system::error_code;
 constexpr auto kPollSlice = std::chrono::milliseconds(100);
 // The largest answer head accepted: libcurl's CURL_MAX_HTTP_HEADER.
 constexpr uint32_t kHeaderLimit = 100 * 1024;
-constexpr size_t kReadChunk = 64 * 1024;
+constexpr size_t kReadChunk = size_t{64} * 1024;
 
 struct Lookup {
   int rc = 0;  // getaddrinfo's
@@ -216,12 +216,13 @@ class Exchange {
     // The caller's fields replace ours of the same name, as with libcurl;
     // their own repeats are kept.
     std::vector<std::string_view> replaced;
-    for (const auto& [name, value] : r_.headers.items()) {
+    for (const auto& field : r_.headers.items()) {
+      const std::string& name = field.first;
       if (std::none_of(replaced.begin(), replaced.end(), [&](std::string_view n) { return iequals(n, name); })) {
         req.erase(name);
         replaced.push_back(name);
       }
-      req.insert(name, value);
+      req.insert(name, field.second);
     }
     req.keep_alive(false);
     if (!r_.body.empty() || r_.method == "POST" || r_.method == "PUT" || r_.method == "PATCH") {

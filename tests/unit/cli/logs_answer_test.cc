@@ -26,7 +26,8 @@ std::vector<LogEntry> sample() {
     e.time = *parse_rfc3339("2026-11-23T15:50:01.123456789Z") + std::chrono::milliseconds(37 * i);
     e.service = i % 3 ? "payments-api" : "fraud\tcheck";
     e.level = static_cast<Level>(i % 7);
-    e.message = "charge \"" + std::to_string(i) + "\" failed\n\tat fraud.py:42 \x01 é " + std::string(i * 20, 'x');
+    e.message = "charge \"" + std::to_string(i) + "\" failed\n\tat fraud.py:42 \x01 é " +
+                std::string(static_cast<size_t>(i) * 20, 'x');
     if (i % 2) e.trace_id = "4bf92f3577b34da6a3ce929d0e0e4736";
     if (i % 4) e.span_id = "00f067aa0ba902b7";
     if (i % 5) e.attributes = {{"pod", "payments-7d9f"}, {"k\"ey\\", "v\nal"}, {"region", std::string(i, 'r')}};

@@ -152,7 +152,7 @@ TEST_F(PlainHttpTransport, GarbageAnswerIsNotRetried) {
 }
 
 TEST_F(PlainHttpTransport, OversizedHeadIsRejected) {
-  RawPeer peer({{"HTTP/1.1 200 OK\r\nX-Big: " + std::string(200 * 1024, 'a') + "\r\n\r\n"}});
+  RawPeer peer({{"HTTP/1.1 200 OK\r\nX-Big: " + std::string(size_t{200} * 1024, 'a') + "\r\n\r\n"}});
   auto r = builtin_client().get(peer.url());
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, ErrorCode::kUnavailable);

@@ -3,10 +3,10 @@
 #include "server/allocator.h"
 
 #include <malloc.h>
-#include <stdlib.h>
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <memory>
 #include <vector>
 
