@@ -99,7 +99,7 @@ std::string format_value(double value, std::string_view unit) {
 std::string format_span_duration(Nanos d) { return format_value(static_cast<double>(d.count()), "ns"); }
 
 std::string paint_level(Level level, const RenderStyle& style) {
-  const std::string name(level_name(level));
+  std::string name(level_name(level));
   switch (level) {
     case Level::kCritical: return paint(paint(name, Color::kRed, style.color), Color::kBold, style.color);
     case Level::kError: return paint(name, Color::kRed, style.color);

@@ -341,8 +341,8 @@ Result<std::string> Profile::require(std::string_view key) const {
                                 name, backend, key, name));
 }
 
-const ServiceConfig* Profile::service(std::string_view svc) const {
-  auto it = services.find(svc);
+const ServiceConfig* Profile::service(std::string_view name) const {
+  auto it = services.find(name);
   return it == services.end() ? nullptr : &it->second;
 }
 
@@ -493,7 +493,7 @@ std::string display_value(std::string_view key, std::string_view value) {
     size_t host_start = scheme + 3;
     size_t path = value.find('/', host_start);
     std::string_view authority =
-        value.substr(host_start, path == std::string_view::npos ? value.npos : path - host_start);
+        value.substr(host_start, path == std::string_view::npos ? std::string_view::npos : path - host_start);
     std::string out(value.substr(0, host_start));
     size_t at = authority.rfind('@');
     if (at != std::string_view::npos) {

@@ -54,13 +54,13 @@ Level parse_level(std::string_view t) {
   return Level::kUnknown;
 }
 
-Level level_from_otel_severity(int n) {
-  if (n <= 0) return Level::kUnknown;
-  if (n <= 4) return Level::kTrace;
-  if (n <= 8) return Level::kDebug;
-  if (n <= 12) return Level::kInfo;
-  if (n <= 16) return Level::kWarn;
-  if (n <= 20) return Level::kError;
+Level level_from_otel_severity(int severity_number) {
+  if (severity_number <= 0) return Level::kUnknown;
+  if (severity_number <= 4) return Level::kTrace;
+  if (severity_number <= 8) return Level::kDebug;
+  if (severity_number <= 12) return Level::kInfo;
+  if (severity_number <= 16) return Level::kWarn;
+  if (severity_number <= 20) return Level::kError;
   return Level::kCritical;
 }
 

@@ -105,9 +105,12 @@ inline Status ok_status() { return Status(); }
 }  // namespace tinkr
 
 // Return early with the error of an expression that yields a Result.
+// The Result is bound by reference, not copied: an lvalue (a Status variable)
+// is used in place and a temporary lives until the check is done. Hence `expr`
+// must not be a reference into a temporary (`make_batch().status()`).
 #define TINKR_RETURN_IF_ERROR(expr)                        \
   do {                                                     \
-    auto tinkr_status_ = (expr);                           \
+    auto&& tinkr_status_ = (expr);                         \
     if (!tinkr_status_.ok()) return tinkr_status_.error(); \
   } while (0)
 

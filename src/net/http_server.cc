@@ -338,7 +338,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   bool sink_open() const { return !client_gone_ && !server_->stopping_flag; }
 
-  void run_stream(ServerResponse r);
+  void run_stream(const ServerResponse& r);
 
   beast::tcp_stream stream_;
   HttpServer::Impl* server_;
@@ -378,7 +378,7 @@ class Session::Sink : public EventSink {
   Session* s_;
 };
 
-void Session::run_stream(ServerResponse r) {
+void Session::run_stream(const ServerResponse& r) {
   keep_alive_ = false;
   auto head = std::make_shared<http::response<http::empty_body>>(static_cast<http::status>(r.status), version_);
   head->set(http::field::content_type, r.content_type);

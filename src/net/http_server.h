@@ -76,7 +76,7 @@ struct HttpServerOptions {
   size_t io_threads = 1;
   size_t worker_threads = 4;
   size_t max_queued = 256;                           // requests waiting for a worker beyond this: 503
-  size_t body_limit = 1024 * 1024;                   // bytes; larger bodies: 413
+  size_t body_limit = size_t{1024} * 1024;           // bytes; larger bodies: 413
   uint32_t header_limit = 16 * 1024;                 // bytes; larger headers: 431
   std::chrono::milliseconds header_timeout{10'000};  // first request's headers must arrive within this
   std::chrono::milliseconds idle_timeout{60'000};    // keep-alive: the next request within this

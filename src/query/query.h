@@ -101,9 +101,8 @@ std::string printable(const NativeQuery& query);
 
 // Parses `query_text` (or recognises native text) and translates it for the
 // backend. The one entry point the CLI and the backends need.
-Result<NativeQuery> translate(std::string_view backend_name, std::string_view query_text,
-                              const TranslateContext& context);
-Result<NativeQuery> translate(Dialect dialect, std::string_view query_text, const TranslateContext& context);
+Result<NativeQuery> translate(std::string_view backend_name, std::string_view query_text, const TranslateContext& ctx);
+Result<NativeQuery> translate(Dialect dialect, std::string_view query_text, const TranslateContext& ctx);
 
 // True when `query_text` is already in the dialect's native syntax.
 bool is_native(Dialect dialect, std::string_view query_text);
@@ -115,7 +114,7 @@ struct SqlFilter {
   std::string where;
   std::vector<SqlParam> params;
 };
-Result<SqlFilter> translate_sql_filter(std::string_view query_text, const TranslateContext& context);
+Result<SqlFilter> translate_sql_filter(std::string_view query_text, const TranslateContext& ctx);
 
 // Checks the syntax only; the same errors as translate().
 Status validate(std::string_view query_text);

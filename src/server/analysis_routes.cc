@@ -123,8 +123,8 @@ Level dominant_level(const analysis::LogTemplate& t) {
 
 // The anomaly detector's template counter: one window's templates.
 anomaly::TemplateCounter template_counter(ObservabilityBackend& backend, std::string resource_type) {
-  return [&backend, resource_type](const std::string& service,
-                                   const TimeRange& range) -> Result<std::vector<anomaly::TemplateCount>> {
+  return [&backend, resource_type = std::move(resource_type)](const std::string& service, const TimeRange& range)
+             -> Result<std::vector<anomaly::TemplateCount>> {
     TINKR_ASSIGN_OR_RETURN(auto logs, read_for_mining(backend, service, range, "*", resource_type));
     std::vector<anomaly::TemplateCount> out;
     for (const auto& t : analysis::mine_entries(logs.entries)) {

@@ -1,6 +1,6 @@
 #include <pthread.h>
-#include <signal.h>
 
+#include <csignal>
 #include <cstdio>
 #include <iostream>
 

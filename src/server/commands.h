@@ -20,7 +20,7 @@ struct StartOptions {
   std::optional<std::string> profile;
   bool insecure_dev = false;
   size_t workers = 16;  // worker threads (each open SSE stream holds one)
-  size_t body_limit = 1024 * 1024;
+  size_t body_limit = size_t{1024} * 1024;
   std::optional<std::filesystem::path> events_db;  // default <tinkr_home>/events.db
   // The OTLP/HTTP receiver (server/otlp_receiver.h), on `host`, only for a
   // backend that accepts pushed telemetry: --otlp-port, else [server]

@@ -51,7 +51,7 @@ void log_json(LogLevel level, std::string_view msg, boost::json::object fields) 
   line["time"] = format_rfc3339(now(), 6);
   line["level"] = level_text(level);
   line["msg"] = msg;
-  for (auto& [k, v] : fields) line[k] = std::move(v);
+  for (auto& field : fields) line[field.key()] = std::move(field.value());
   l->log(to_spdlog(level), "{}", boost::json::serialize(line));
 }
 

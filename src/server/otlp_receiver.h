@@ -33,7 +33,7 @@ namespace tinkr::server {
 // The OTLP/HTTP default port (specification: "OTLP/HTTP Default Port").
 inline constexpr uint16_t kOtlpDefaultPort = 4318;
 // The recommended request size limit of the specification (20 MiB).
-inline constexpr size_t kOtlpMaxBody = 20 * 1024 * 1024;
+inline constexpr size_t kOtlpMaxBody = size_t{20} * 1024 * 1024;
 
 struct OtlpReceiverOptions {
   bool require_token = false;  // true when bound to a non-loopback address

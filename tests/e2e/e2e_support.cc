@@ -1,7 +1,8 @@
 #include "e2e/e2e_support.h"
 
 #include <openssl/evp.h>
-#include <signal.h>
+
+#include <csignal>
 
 namespace tinkr::e2e {
 

@@ -12,9 +12,9 @@
 // error naming Loki and what to do, the right exit code, and no hang.
 // One simulator set, Prometheus and server per suite; every CLI run is bounded.
 #include <gtest/gtest.h>
-#include <signal.h>
 
 #include <algorithm>
+#include <csignal>
 #include <map>
 #include <set>
 #include <thread>
@@ -402,7 +402,7 @@ loki_url = "http://127.0.0.1:{}"
     EXPECT_NE(r.exit_code, -1) << "tinkr logs did not finish within " << timeout.count() << " ms (a hang)";
     return r;
   }
-  static void expect_clean_error(const CliRun& r, int exit_code, std::vector<std::string> mentions) {
+  static void expect_clean_error(const CliRun& r, int exit_code, const std::vector<std::string>& mentions) {
     EXPECT_EQ(r.exit_code, exit_code) << r.out << r.err;
     EXPECT_TRUE(r.out.empty()) << r.out;
     EXPECT_EQ(r.err.rfind("error: ", 0), 0u) << r.err;

@@ -572,7 +572,7 @@ ScriptedResponse AzureMetricsSim::Impl::handle(const RecordedRequest& req) {
   return with_request_id(ScriptedResponse::json(200, json::serialize(body)));
 }
 
-AzureMetricsSim::AzureMetricsSim(std::vector<MetricSeries> metrics, std::vector<AzureMetricsResource> resources,
+AzureMetricsSim::AzureMetricsSim(const std::vector<MetricSeries>& metrics, std::vector<AzureMetricsResource> resources,
                                  AzureMetricsSimOptions options)
     : impl_(std::make_unique<Impl>()) {
   impl_->options = std::move(options);

@@ -102,7 +102,7 @@ struct AzureMetricsSimOptions {
 class AzureMetricsSim {
  public:
   // `metrics`: the scenario's series (labels {"service": …}, one point a minute).
-  AzureMetricsSim(std::vector<MetricSeries> metrics, std::vector<AzureMetricsResource> resources,
+  AzureMetricsSim(const std::vector<MetricSeries>& metrics, std::vector<AzureMetricsResource> resources,
                   AzureMetricsSimOptions options = {});
   ~AzureMetricsSim();
 

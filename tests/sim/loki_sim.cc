@@ -59,7 +59,7 @@ struct Pipeline {
   std::vector<std::vector<Matcher>> label_filters;  // each: any of (or)
 };
 
-Result<Matcher> make_matcher(std::string name, std::string op, std::string quoted_body) {
+Result<Matcher> make_matcher(std::string name, std::string op, const std::string& quoted_body) {
   Matcher m{std::move(name), std::move(op), go_unquote_body(quoted_body), nullptr};
   if (m.op == "=~" || m.op == "!~") {
     m.re = std::make_shared<RE2>(m.value);

@@ -62,7 +62,7 @@ struct Filter {
 
 Result<Filter> parse_traceql(const std::string& q) {
   Filter f;
-  std::string body = q;
+  const std::string& body = q;
   static const RE2 kService(R"re(resource\.service\.name = "((?:[^"\\]|\\.)*)")re");
   static const RE2 kAttr(R"re((?:^|[ {&])\.([A-Za-z0-9_.]+) = "((?:[^"\\]|\\.)*)")re");
   static const RE2 kError(R"re(\{ status = error \})re");

@@ -153,7 +153,7 @@ LoopbackHttpServer::~LoopbackHttpServer() {
 
 std::string LoopbackHttpServer::url() const { return "http://127.0.0.1:" + std::to_string(port_); }
 
-void LoopbackHttpServer::route(std::string method, std::string path, Handler handler) {
+void LoopbackHttpServer::route(std::string_view method, std::string_view path, Handler handler) {
   std::lock_guard lock(mu_);
   routes_[key_of(method, path)] = std::move(handler);
 }
@@ -163,7 +163,7 @@ void LoopbackHttpServer::fallback(Handler handler) {
   fallback_ = std::move(handler);
 }
 
-void LoopbackHttpServer::enqueue(std::string method, std::string path, ScriptedResponse response) {
+void LoopbackHttpServer::enqueue(std::string_view method, std::string_view path, ScriptedResponse response) {
   std::lock_guard lock(mu_);
   queued_[key_of(method, path)].push_back(std::move(response));
 }

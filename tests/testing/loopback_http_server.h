@@ -65,11 +65,11 @@ class LoopbackHttpServer {
   int port() const { return port_; }
   std::string url() const;  // "http://127.0.0.1:<port>"
 
-  void route(std::string method, std::string path, Handler handler);
+  void route(std::string_view method, std::string_view path, Handler handler);
   // Answers every request no route or queued answer matches (instead of 404).
   void fallback(Handler handler);
   // Queued answers for method+path are used first, oldest first.
-  void enqueue(std::string method, std::string path, ScriptedResponse response);
+  void enqueue(std::string_view method, std::string_view path, ScriptedResponse response);
 
   std::vector<RecordedRequest> requests() const;
   size_t request_count() const;

@@ -101,7 +101,7 @@ Result<AccessToken> ChainedCredential::get_token(std::string_view scope) {
 
 Result<std::shared_ptr<ChainedCredential>> make_default_credential(const config::Profile& profile,
                                                                    const config::Environment& env,
-                                                                   CredentialOptions options) {
+                                                                   const CredentialOptions& options) {
   TINKR_ASSIGN_OR_RETURN(AzureEndpoints endpoints, resolve_endpoints(profile, env));
   TINKR_ASSIGN_OR_RETURN(unsigned keep, selection(profile, env));
   auto http = std::make_shared<const net::HttpClient>(options.http);

@@ -65,6 +65,6 @@ struct CredentialOptions {
 // for a bad URL, tenant id, certificate or AZURE_TOKEN_CREDENTIALS value.
 Result<std::shared_ptr<ChainedCredential>> make_default_credential(const config::Profile& profile,
                                                                    const config::Environment& env,
-                                                                   CredentialOptions options = {});
+                                                                   const CredentialOptions& options = {});
 
 }  // namespace tinkr::azure

@@ -138,10 +138,10 @@ Level level_from_line(std::string_view line) {
   return Level::kUnknown;
 }
 
-Result<const LogTable*> log_table_for(std::string_view rt) {
-  std::string lower(rt);
+Result<const LogTable*> log_table_for(std::string_view resource_type) {
+  std::string lower(resource_type);
   for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  std::string_view name = rt;
+  std::string_view name = resource_type;
   if (lower.empty() || lower == "app_insights" || lower == "apptraces") name = "AppTraces";
   else if (lower == "exceptions" || lower == "appexceptions") name = "AppExceptions";
   else if (lower == "k8s" || lower == "aks" || lower == "containerlogv2") name = "ContainerLogV2";
@@ -155,7 +155,7 @@ Result<const LogTable*> log_table_for(std::string_view rt) {
     if (t.name == name) return &t;
   }
   return make_error(ErrorCode::kInvalidArgument,
-                    "unknown Azure resource type '" + std::string(rt) +
+                    "unknown Azure resource type '" + std::string(resource_type) +
                         "': expected app_insights (AppTraces), exceptions, k8s (ContainerLogV2), ContainerLog, "
                         "container_app, app_service, function or AzureDiagnostics");
 }

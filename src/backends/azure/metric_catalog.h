@@ -101,6 +101,6 @@ Result<MetricPlan> plan_metric(ResourceKind kind, std::string_view metric);
 // Seconds "s", MilliSeconds "ms", Percent "%", CountPerSecond "1/s",
 // BytesPerSecond "By/s", BitsPerSecond "bit/s", ByteSeconds "By.s",
 // Cores "{core}", MilliCores "m{core}", NanoCores "n{core}", Unspecified "".
-std::string unit_from_azure(std::string_view azure_unit);
+std::string unit_from_azure(std::string_view u);
 
 }  // namespace tinkr::azure

@@ -15,6 +15,9 @@
 namespace tinkr::local {
 namespace {
 
+// How much of a file detect_format looks at.
+constexpr size_t kDetectHeadBytes = size_t{64} * 1024;
+
 // Collects records, drops exact duplicate log lines, flushes in batches.
 class Sink {
  public:
@@ -388,7 +391,7 @@ json::value to_json(const IngestReport& r) {
 Result<IngestReport> ingest_text(store::TelemetryStore& store, std::string_view text, Format format,
                                  std::string_view source, const IngestOptions& options) {
   IngestReport report;
-  if (format == Format::kUnknown) format = detect_format(text.substr(0, 64 * 1024), source);
+  if (format == Format::kUnknown) format = detect_format(text.substr(0, kDetectHeadBytes), source);
   std::string service =
       options.default_service.empty() ? std::filesystem::path(source).stem().string() : options.default_service;
   report.files.emplace_back(std::string(source), std::string(format_name(format)));

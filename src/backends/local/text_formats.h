@@ -27,7 +27,7 @@ namespace tinkr::local {
 using Fields = std::vector<std::pair<std::string, std::string>>;
 
 // A timestamp from text (see above); nullopt when it is not one.
-std::optional<Timestamp> parse_log_time(std::string_view text);
+std::optional<Timestamp> parse_log_time(std::string_view s);
 // A level from a word or number; kUnknown when not recognised.
 Level parse_log_level(std::string_view text);
 

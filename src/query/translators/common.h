@@ -22,7 +22,7 @@ Result<NativeQuery> to_sql(const Node& root, const TranslateContext& ctx);
 
 // The levels (kTrace..kCritical) a level node selects: one for level:X, the
 // ones satisfying the comparison for level>=X.
-std::vector<Level> selected_levels(const Node& level_node);
+std::vector<Level> selected_levels(const Node& n);
 // Lower-case spellings of a level used by log libraries
 // ("warn", "warning"; "error", "err"; "critical", "fatal", …).
 const std::vector<std::string_view>& level_spellings(Level level);

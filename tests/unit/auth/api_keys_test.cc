@@ -49,7 +49,7 @@ TEST(RoleTest, Matrix) {
   EXPECT_EQ(role_name(*parse_role("sre-lead")), "sre-lead");
 }
 
-config::ApiKeyEntry entry(std::string token, std::string subject, std::vector<std::string> roles) {
+config::ApiKeyEntry entry(const std::string& token, std::string subject, std::vector<std::string> roles) {
   return {sha256_hex(token), std::move(subject), std::move(roles)};
 }
 

@@ -8,11 +8,11 @@
 namespace tinkr::azure {
 namespace {
 
-config::Profile profile(std::map<std::string, std::string> settings) {
+config::Profile profile(const std::map<std::string, std::string>& settings) {
   config::Profile p;
   p.name = "az";
   p.backend = "azure";
-  for (auto& [k, v] : settings) p.settings[k] = v;
+  for (const auto& [k, v] : settings) p.settings[k] = v;
   return p;
 }
 

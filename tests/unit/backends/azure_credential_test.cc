@@ -54,11 +54,11 @@ bool contains(const std::string& haystack, std::string_view needle) {
   return haystack.find(needle) != std::string::npos;
 }
 
-config::Profile azure_profile(std::map<std::string, std::string> settings = {}) {
+config::Profile azure_profile(const std::map<std::string, std::string>& settings = {}) {
   config::Profile p;
   p.name = "az";
   p.backend = "azure";
-  for (auto& [k, v] : settings) p.settings[k] = v;
+  for (const auto& [k, v] : settings) p.settings[k] = v;
   return p;
 }
 
@@ -306,7 +306,7 @@ TEST(AzureEnvironmentCredential, EntraChecksTenantClientAndScope) {
   AzureIdentitySimOptions so;
   so.client_secret = "right";
   AzureIdentitySim sim(so);
-  auto attempt = [&](std::string tenant, std::string client, std::string scope) {
+  auto attempt = [&](std::string tenant, std::string client, const std::string& scope) {
     ChainSetup s;
     s.env.insert({{"AZURE_TENANT_ID", tenant},
                   {"AZURE_CLIENT_ID", client},

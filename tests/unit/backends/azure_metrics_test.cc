@@ -100,7 +100,7 @@ struct Fixture {
   MetricsClient client;
 
   explicit Fixture(std::shared_ptr<FakeCredential> c = std::make_shared<FakeCredential>(),
-                   net::HttpClientOptions http = {})
+                   const net::HttpClientOptions& http = {})
       : cred(c),
         client(MetricsClientOptions{sim.url(), "https://management.azure.com/.default"}, c,
                std::make_shared<net::HttpClient>(http)) {}

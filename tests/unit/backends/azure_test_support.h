@@ -47,11 +47,11 @@ class FailingCredential : public azure::TokenCredential {
   }
 };
 
-inline config::Profile azure_profile(std::map<std::string, std::string> settings) {
+inline config::Profile azure_profile(const std::map<std::string, std::string>& settings) {
   config::Profile p;
   p.name = "azure-test";
   p.backend = "azure";
-  for (auto& [k, v] : settings) p.settings[k] = v;
+  for (const auto& [k, v] : settings) p.settings[k] = v;
   return p;
 }
 
@@ -59,11 +59,11 @@ inline config::Profile azure_profile(std::map<std::string, std::string> settings
 // for metrics) with `credential` (a SimTokenCredential by default); `services`
 // are the profile's [services.<name>] sections.
 inline std::unique_ptr<ObservabilityBackend> azure_backend(
-    const std::string& la_url, std::map<std::string, std::string> settings,
+    const std::string& la_url, const std::map<std::string, std::string>& settings,
     std::shared_ptr<azure::TokenCredential> credential = nullptr, std::map<std::string, std::string> env = {},
     const std::string& rm_url = "http://127.0.0.1:1",
     std::map<std::string, config::ServiceConfig, std::less<>> services = {}) {
-  config::Profile profile = azure_profile(std::move(settings));
+  config::Profile profile = azure_profile(settings);
   profile.services = std::move(services);
   auto options = azure::load_options(profile, config::Environment::from_map(std::move(env)));
   if (!options.ok()) return nullptr;

@@ -39,11 +39,11 @@ const scenario::Scenario& the_scenario() {
   return s;
 }
 
-config::Profile profile(std::map<std::string, std::string> settings) {
+config::Profile profile(const std::map<std::string, std::string>& settings) {
   config::Profile p;
   p.name = "test";
   p.backend = "grafana";
-  for (auto& [k, v] : settings) p.settings[k] = v;
+  for (const auto& [k, v] : settings) p.settings[k] = v;
   return p;
 }
 

@@ -124,7 +124,9 @@ class AnswerGenerator {
     switch (pick(6)) {
       case 0: return json_quoted(R"({"level":"warn","msg":"json line"})");
       case 1: return json_quoted("ts=1 lvl=ERROR msg=\"logfmt\"");
-      case 2: return json_quoted("plain line with \"quotes\" and \\ backslash\n" + std::string(pick(3) * 3000, 'x'));
+      case 2:
+        return json_quoted("plain line with \"quotes\" and \\ backslash\n" +
+                           std::string(static_cast<size_t>(pick(3)) * 3000, 'x'));
       case 3: return json_quoted("");
       default: return json_quoted(fmt::format("request {} handled in {} ms", pick(1000), pick(500)));
     }

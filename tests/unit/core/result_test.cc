@@ -42,7 +42,7 @@ TEST(ErrorCode, MapsToHttpAndExitCodes) {
   for (auto c : {ErrorCode::kInvalidArgument, ErrorCode::kConfig, ErrorCode::kDeadlineExceeded}) {
     EXPECT_EQ(error_code_from_name(error_code_name(c)), c);
   }
-  EXPECT_EQ(Error(ErrorCode::kNotFound, "x").to_string(), "not_found: x");
+  EXPECT_EQ((Error{ErrorCode::kNotFound, "x"}).to_string(), "not_found: x");
 }
 
 }  // namespace

@@ -21,7 +21,7 @@ std::string compress(std::string_view text, int window_bits) {
   return out;
 }
 
-const std::string kText = std::string(200 * 1024, 'a') + "{\"resourceLogs\":[]}";
+const std::string kText = std::string(size_t{200} * 1024, 'a') + "{\"resourceLogs\":[]}";
 
 TEST(ContentEncoding, IdentityPassesThrough) {
   for (const char* c : {"", "identity", "IDENTITY", " none "}) {
@@ -53,7 +53,7 @@ TEST(ContentEncoding, StackedCodingsAreUndoneLastFirst) {
 }
 
 TEST(ContentEncoding, DecodedSizeIsLimited) {
-  auto r = decode_content("gzip", compress(kText, 16 + MAX_WBITS), 64 * 1024);
+  auto r = decode_content("gzip", compress(kText, 16 + MAX_WBITS), size_t{64} * 1024);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, ErrorCode::kPayloadTooLarge);
   auto plain = decode_content("", std::string(101, 'x'), 100);

@@ -201,12 +201,12 @@ TEST_F(OtlpReceiverTest, GzipBodiesAreDecoded) {
 }
 
 TEST_F(OtlpReceiverTest, BodyLimitAppliesBeforeAndAfterDecompression) {
-  start(false, 64 * 1024);
-  auto big = post("/v1/logs", std::string(100 * 1024, ' '));
+  start(false, size_t{64} * 1024);
+  auto big = post("/v1/logs", std::string(size_t{100} * 1024, ' '));
   EXPECT_EQ(big.status, 413);
   expect_status_body(big, 8);
   // 1 MiB of spaces gzips to ~1 KiB: small on the wire, too large once decoded.
-  auto bomb = post("/v1/logs", gzip(std::string(1024 * 1024, ' ')), {{"Content-Encoding", "gzip"}});
+  auto bomb = post("/v1/logs", gzip(std::string(size_t{1024} * 1024, ' ')), {{"Content-Encoding", "gzip"}});
   EXPECT_EQ(bomb.status, 413);
   expect_status_body(bomb, 8);
 }

@@ -33,7 +33,8 @@ struct Running {
   int port() const { return server->port(); }
 };
 
-Running start(bool with_backend = true, size_t body_limit = 1024 * 1024, std::map<std::string, std::string> env = {}) {
+Running start(bool with_backend = true, size_t body_limit = size_t{1024} * 1024,
+              std::map<std::string, std::string> env = {}) {
   AppOptions o;
   o.env = config::Environment::from_map(std::move(env));
   o.config = *config::parse_config("", "test.toml", o.env);
@@ -222,7 +223,7 @@ TEST(ServerTest, MetricsEndpointCountsRequestsAndBackendCalls) {
 }
 
 TEST(ServerTest, UnbuildableBackendRunsDegradedWith503) {
-  auto s = start(false, 1024 * 1024, {{"TINKR_BACKEND", "no-such-backend"}});
+  auto s = start(false, size_t{1024} * 1024, {{"TINKR_BACKEND", "no-such-backend"}});
   auto h = http_call(s.port(), "GET", "/health");
   ASSERT_EQ(h.status, 200);
   auto b = body_of(h);

@@ -33,7 +33,7 @@ struct Reply {
 };
 
 inline Reply http_call(int port, const std::string& method, const std::string& target, const std::string& body = "",
-                       const std::string& token = "", std::map<std::string, std::string> extra = {}) {
+                       const std::string& token = "", const std::map<std::string, std::string>& extra = {}) {
   namespace asio = boost::asio;
   namespace http = boost::beast::http;
   Reply out;
@@ -54,7 +54,7 @@ inline Reply http_call(int port, const std::string& method, const std::string& t
     http::write(sock, req);
     boost::beast::flat_buffer buf;
     http::response_parser<http::string_body> parser;
-    parser.body_limit(64 * 1024 * 1024);
+    parser.body_limit(uint64_t{64} * 1024 * 1024);
     http::read(sock, buf, parser);
     auto& res = parser.get();
     out.status = res.result_int();

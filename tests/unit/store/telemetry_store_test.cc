@@ -43,7 +43,7 @@ TEST(TelemetryStore, RetentionDeletesOldData) {
 
 TEST(TelemetryStore, SizeCapDeletesOldestFirst) {
   testing::TempDir dir("store");
-  auto store = std::move(TelemetryStore::open(dir / "t.db", {.max_size_bytes = 256 * 1024})).value();
+  auto store = std::move(TelemetryStore::open(dir / "t.db", {.max_size_bytes = int64_t{256} * 1024})).value();
   std::vector<LogEntry> logs;
   for (int i = 0; i < 20000; ++i) logs.push_back(line(i, std::string(100, 'x') + std::to_string(i)));
   ASSERT_TRUE(store->insert_logs(logs).ok());
