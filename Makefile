@@ -7,7 +7,7 @@ BENCH_BUILD?= build-bench
 JOBS       ?= $(shell nproc)
 CMAKE_GEN  := -G Ninja
 
-.PHONY: all deps build test unit asan demo bench fuzz lint format format-check clean
+.PHONY: all deps build test unit asan demo bench fuzz lint lint-all tidy format format-check clean
 
 all: build
 
@@ -31,7 +31,7 @@ asan: $(ASAN_BUILD)/build.ninja
 
 FUZZ_SECONDS ?= 20
 
-test: deps format-check build asan fuzz
+test: deps format-check tidy build asan fuzz
 	cd $(BUILD) && ctest -j $(JOBS) --output-on-failure
 
 # The query-parser fuzz target (libFuzzer, clang), briefly; longer by hand:
@@ -55,17 +55,28 @@ bench: deps $(BENCH_BUILD)/build.ninja
 	cmake --build $(BENCH_BUILD) -j $(JOBS)
 	scripts/bench $(BENCH_BUILD)
 
-# Style and static checks (scripts/lint): clang-format over every tracked C/C++
-# file, then clang-tidy on the .cc files changed since the merge-base with
-# LINT_BASE (`make lint LINT_BASE=origin/main`), else in the last LINT_COMMITS
-# (5) commits. `make format` rewrites the files with clang-format.
+# Style and static checks (scripts/lint; which files count as changed: its header).
+# `lint`: clang-format over every tracked C/C++ file, then clang-tidy on the
+# .cc files of the change under test: on a branch ahead of main, its commits
+# since main; with CI=true (a clean clone of main), the last LINT_COMMITS (5)
+# commits; always the uncommitted files. `make lint LINT_BASE=origin/main`
+# picks the base by hand.
 lint: deps $(BUILD)/build.ninja
 	BUILD=$(BUILD) JOBS=$(JOBS) scripts/lint
 
-# The clang-format check alone (part of `make test`; clang-tidy is `make lint`).
+# The two halves of `lint` that `make test` runs: formatting, then clang-tidy on
+# the changed files, before the build so that a finding fails in a minute or two.
 format-check: deps
 	JOBS=$(JOBS) scripts/lint --format-only
 
+tidy: deps $(BUILD)/build.ninja
+	BUILD=$(BUILD) JOBS=$(JOBS) scripts/lint --tidy-only
+
+# clang-tidy on every .cc file of the build (~20 min on 2 idle cores).
+lint-all: deps $(BUILD)/build.ninja
+	BUILD=$(BUILD) JOBS=$(JOBS) scripts/lint --all
+
+# Rewrites every tracked C/C++ file with clang-format.
 format: deps
 	JOBS=$(JOBS) scripts/lint --fix-format
 
