@@ -295,7 +295,7 @@ class Session : public std::enable_shared_from_this<Session> {
     asio::post(server_->pool, [self = shared_from_this(), req] {
       self->server_->queued.fetch_sub(1);
       ServerResponse res = self->call_handler(*req);
-      if (res.stream) return self->run_stream(std::move(res));
+      if (res.stream) return self->run_stream(res);
       asio::post(self->executor(), [self, res = std::move(res)]() mutable { self->write(std::move(res)); });
     });
   }
