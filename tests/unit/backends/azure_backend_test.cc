@@ -56,7 +56,7 @@ sim::AzureLogAnalyticsSim& shared_sim() {
 
 std::unique_ptr<ObservabilityBackend> backend(std::map<std::string, std::string> extra = {}) {
   extra.emplace("workspace_id", kWorkspace);
-  return azure_backend(shared_sim().url(), std::move(extra));
+  return azure_backend(shared_sim().url(), extra);
 }
 
 LogQuery logs_query(std::string service, size_t limit, std::string filter = "*") {

@@ -16,9 +16,9 @@ config::Profile profile(const std::map<std::string, std::string>& settings) {
   return p;
 }
 
-Result<AzureEndpoints> resolve(std::map<std::string, std::string> settings,
+Result<AzureEndpoints> resolve(const std::map<std::string, std::string>& settings,
                                std::map<std::string, std::string> env = {}) {
-  return resolve_endpoints(profile(std::move(settings)), config::Environment::from_map(std::move(env)));
+  return resolve_endpoints(profile(settings), config::Environment::from_map(std::move(env)));
 }
 
 TEST(AzureCloud, PublicIsTheDefault) {

@@ -83,8 +83,8 @@ struct ChainSetup {
     env["PATH"] = fake_az_dir() + ":/usr/bin:/bin";
     options.azure_cli.extra_env = std::move(az_env);
   }
-  Result<std::shared_ptr<ChainedCredential>> make(std::map<std::string, std::string> settings = {}) {
-    return make_default_credential(azure_profile(std::move(settings)), config::Environment::from_map(env), options);
+  Result<std::shared_ptr<ChainedCredential>> make(const std::map<std::string, std::string>& settings = {}) {
+    return make_default_credential(azure_profile(settings), config::Environment::from_map(env), options);
   }
 };
 

@@ -47,9 +47,9 @@ config::Profile profile(const std::map<std::string, std::string>& settings) {
   return p;
 }
 
-std::unique_ptr<ObservabilityBackend> backend(std::map<std::string, std::string> settings,
+std::unique_ptr<ObservabilityBackend> backend(const std::map<std::string, std::string>& settings,
                                               std::map<std::string, std::string> env = {}) {
-  auto b = make_grafana_backend(profile(std::move(settings)), config::Environment::from_map(std::move(env)));
+  auto b = make_grafana_backend(profile(settings), config::Environment::from_map(std::move(env)));
   EXPECT_TRUE(b.ok()) << b.error().message;
   return b.ok() ? std::move(*b) : nullptr;
 }

@@ -86,9 +86,9 @@ class OtlpReceiverTest : public ::testing::Test {
     server_ = std::move(*server);
   }
 
-  testing::Reply post(const std::string& path, const std::string& body, std::map<std::string, std::string> headers = {},
-                      const std::string& token = "") {
-    return testing::http_call(server_->port(), "POST", path, body, token, std::move(headers));
+  testing::Reply post(const std::string& path, const std::string& body,
+                      const std::map<std::string, std::string>& headers = {}, const std::string& token = "") {
+    return testing::http_call(server_->port(), "POST", path, body, token, headers);
   }
 
   std::vector<LogEntry> logs_of(const std::string& service) {
