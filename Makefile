@@ -72,7 +72,7 @@ format-check: deps
 tidy: deps $(BUILD)/build.ninja
 	BUILD=$(BUILD) JOBS=$(JOBS) scripts/lint --tidy-only
 
-# clang-tidy on every .cc file of the build (~20 min on 2 idle cores).
+# clang-tidy on every .cc file of the build (~15 min on 2 idle cores).
 lint-all: deps $(BUILD)/build.ninja
 	BUILD=$(BUILD) JOBS=$(JOBS) scripts/lint --all
 
