@@ -4,6 +4,7 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <functional>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -418,12 +419,20 @@ int do_rca(Context& ctx, const DataFlags& f) {
   return 0;
 }
 
-CLI::App* data_command(CLI::App& app, Context& ctx, const char* name, const char* help,
-                       const std::shared_ptr<DataFlags>& f, int (*fn)(Context&, const DataFlags&)) {
+// A data subcommand: `service`, then what `add_options` adds. The options are
+// added only when the subcommand is on the command line (CLI11 runs a
+// subcommand's preparse callback as it reaches it, before its arguments and
+// before --help), so that `tinkr --help` and every other command do not build
+// ~30 options they never parse: a fifth of the CLI's start-up
+// (bench/RESULTS.md, "CLI").
+void data_command(CLI::App& app, Context& ctx, const char* name, const char* help, const std::shared_ptr<DataFlags>& f,
+                  int (*fn)(Context&, const DataFlags&), std::function<void(CLI::App*)> add_options) {
   auto* cmd = app.add_subcommand(name, help);
-  cmd->add_option("service", f->service, "Service name as configured in the server's profile")->required();
+  cmd->preparse_callback([cmd, f, add_options = std::move(add_options)](size_t) {
+    cmd->add_option("service", f->service, "Service name as configured in the server's profile")->required();
+    add_options(cmd);
+  });
   cmd->callback([&ctx, f, fn] { ctx.action = [&ctx, f, fn] { return fn(ctx, *f); }; });
-  return cmd;
 }
 
 void add_time_flags(CLI::App* cmd, DataFlags& f, const char* default_since) {
@@ -438,73 +447,83 @@ void add_time_flags(CLI::App* cmd, DataFlags& f, const char* default_since) {
 void add_data_commands(CLI::App& app, Context& ctx) {
   {
     auto f = std::make_shared<DataFlags>();
-    auto* cmd =
-        data_command(app, ctx, "logs", "Fetch recent log lines (oldest first, newest at the bottom)", f, do_logs);
-    add_time_flags(cmd, *f, "30m");
-    cmd->add_option("-q,--query", f->query, "Filter in the unified query language, e.g. 'level:ERROR'");
-    cmd->add_option("-n,--limit", f->limit, "Maximum number of lines")
-        ->capture_default_str()
-        ->check(CLI::Range(1, 100000));
-    cmd->add_option("-r,--resource", f->resource, "Resource type: ecs, lambda, cloud_run, gke, k8s, …");
-    cmd->add_flag("--explain", f->explain, "Print the backend's native query instead of running it");
+    data_command(app, ctx, "logs", "Fetch recent log lines (oldest first, newest at the bottom)", f, do_logs,
+                 [f](CLI::App* cmd) {
+                   add_time_flags(cmd, *f, "30m");
+                   cmd->add_option("-q,--query", f->query, "Filter in the unified query language, e.g. 'level:ERROR'");
+                   cmd->add_option("-n,--limit", f->limit, "Maximum number of lines")
+                       ->capture_default_str()
+                       ->check(CLI::Range(1, 100000));
+                   cmd->add_option("-r,--resource", f->resource, "Resource type: ecs, lambda, cloud_run, gke, k8s, …");
+                   cmd->add_flag("--explain", f->explain, "Print the backend's native query instead of running it");
+                 });
   }
   {
     auto f = std::make_shared<DataFlags>();
-    auto* cmd = data_command(app, ctx, "tail", "Stream live logs (Ctrl-C to stop)", f, do_tail);
-    cmd->add_option("-q,--query", f->query, "Filter, e.g. 'level:ERROR'");
-    cmd->add_option("-n,--lines", f->lines, "Show the last N lines (30-minute look-back) first")
-        ->check(CLI::Range(0, 10000));
-    cmd->add_option("-p,--poll", f->poll, "Poll interval of the backend in seconds")
-        ->capture_default_str()
-        ->check(CLI::Range(0.2, 3600.0));
-    cmd->add_option("-r,--resource", f->resource, "Resource type");
+    data_command(app, ctx, "tail", "Stream live logs (Ctrl-C to stop)", f, do_tail, [f](CLI::App* cmd) {
+      cmd->add_option("-q,--query", f->query, "Filter, e.g. 'level:ERROR'");
+      cmd->add_option("-n,--lines", f->lines, "Show the last N lines (30-minute look-back) first")
+          ->check(CLI::Range(0, 10000));
+      cmd->add_option("-p,--poll", f->poll, "Poll interval of the backend in seconds")
+          ->capture_default_str()
+          ->check(CLI::Range(0.2, 3600.0));
+      cmd->add_option("-r,--resource", f->resource, "Resource type");
+    });
   }
   {
     auto f = std::make_shared<DataFlags>();
-    auto* cmd =
-        data_command(app, ctx, "metrics", "Chart a metric time series (sparkline, bars, min/max/last)", f, do_metrics);
-    cmd->add_option("-m,--metric", f->metric,
-                    "Metric name or alias: request_rate (default), error_rate, latency_p99, cpu, …");
-    add_time_flags(cmd, *f, "1h");
-    cmd->add_option("-r,--resource", f->resource, "Resource type");
+    data_command(app, ctx, "metrics", "Chart a metric time series (sparkline, bars, min/max/last)", f, do_metrics,
+                 [f](CLI::App* cmd) {
+                   cmd->add_option("-m,--metric", f->metric,
+                                   "Metric name or alias: request_rate (default), error_rate, latency_p99, cpu, …");
+                   add_time_flags(cmd, *f, "1h");
+                   cmd->add_option("-r,--resource", f->resource, "Resource type");
+                 });
   }
   {
     auto f = std::make_shared<DataFlags>();
     f->limit = 20;
-    auto* cmd =
-        data_command(app, ctx, "trace", "List traces (slowest first) and the waterfall of the slowest", f, do_trace);
-    add_time_flags(cmd, *f, "1h");
-    cmd->add_option("-n,--limit", f->limit, "Maximum number of traces")
-        ->capture_default_str()
-        ->check(CLI::Range(1, 1000));
-    cmd->add_option("--tags", f->tags, "Filter by tag key=value (repeatable)");
-    cmd->add_option("-r,--resource", f->resource, "Resource type");
+    data_command(app, ctx, "trace", "List traces (slowest first) and the waterfall of the slowest", f, do_trace,
+                 [f](CLI::App* cmd) {
+                   add_time_flags(cmd, *f, "1h");
+                   cmd->add_option("-n,--limit", f->limit, "Maximum number of traces")
+                       ->capture_default_str()
+                       ->check(CLI::Range(1, 1000));
+                   cmd->add_option("--tags", f->tags, "Filter by tag key=value (repeatable)");
+                   cmd->add_option("-r,--resource", f->resource, "Resource type");
+                 });
   }
   {
     auto f = std::make_shared<DataFlags>();
-    auto* cmd = data_command(app, ctx, "anomaly", "Detect anomalies against the service's baseline", f, do_anomaly);
-    add_time_flags(cmd, *f, "1h");
-    cmd->add_option("--severity", f->severity, "Minimum severity: low, medium, high, critical");
+    data_command(app, ctx, "anomaly", "Detect anomalies against the service's baseline", f, do_anomaly,
+                 [f](CLI::App* cmd) {
+                   add_time_flags(cmd, *f, "1h");
+                   cmd->add_option("--severity", f->severity, "Minimum severity: low, medium, high, critical");
+                 });
   }
   {
     auto f = std::make_shared<DataFlags>();
-    auto* cmd =
-        data_command(app, ctx, "diff", "Compare metrics and log patterns of two windows (before/after)", f, do_diff);
-    cmd->add_option("--baseline", f->baseline,
-                    "How far back the baseline window ends: it is as long as --compare and ends this long ago "
-                    "(default 2h)");
-    cmd->add_option("--compare", f->compare, "The recent window to compare: the last D (default 1h)");
+    data_command(app, ctx, "diff", "Compare metrics and log patterns of two windows (before/after)", f, do_diff,
+                 [f](CLI::App* cmd) {
+                   cmd->add_option(
+                       "--baseline", f->baseline,
+                       "How far back the baseline window ends: it is as long as --compare and ends this long ago "
+                       "(default 2h)");
+                   cmd->add_option("--compare", f->compare, "The recent window to compare: the last D (default 1h)");
+                 });
   }
   {
     auto f = std::make_shared<DataFlags>();
-    auto* cmd = data_command(app, ctx, "slo", "Availability, error budget and burn rates against a target", f, do_slo);
-    cmd->add_option("--target", f->target, "Objective in percent, e.g. 99.9 (default 99.9)");
-    cmd->add_option("--window", f->window, "Rolling window, e.g. 7d, 30d (default 30d)");
+    data_command(app, ctx, "slo", "Availability, error budget and burn rates against a target", f, do_slo,
+                 [f](CLI::App* cmd) {
+                   cmd->add_option("--target", f->target, "Objective in percent, e.g. 99.9 (default 99.9)");
+                   cmd->add_option("--window", f->window, "Rolling window, e.g. 7d, 30d (default 30d)");
+                 });
   }
   {
     auto f = std::make_shared<DataFlags>();
-    auto* cmd = data_command(app, ctx, "rca", "Stream a root-cause analysis report (--json: NDJSON events)", f, do_rca);
-    add_time_flags(cmd, *f, "1h");
+    data_command(app, ctx, "rca", "Stream a root-cause analysis report (--json: NDJSON events)", f, do_rca,
+                 [f](CLI::App* cmd) { add_time_flags(cmd, *f, "1h"); });
   }
 }
 
