@@ -7,7 +7,7 @@ BENCH_BUILD?= build-bench
 JOBS       ?= $(shell nproc)
 CMAKE_GEN  := -G Ninja
 
-.PHONY: all deps build test unit asan demo bench fuzz lint lint-all tidy format format-check clean
+.PHONY: all deps build test unit asan e2e demo bench fuzz lint lint-all tidy format format-check clean
 
 all: build
 
@@ -31,8 +31,17 @@ asan: $(ASAN_BUILD)/build.ninja
 
 FUZZ_SECONDS ?= 20
 
-test: deps format-check tidy build asan fuzz
-	cd $(BUILD) && ctest -j $(JOBS) --output-on-failure
+# Every test once: the unit tests under the sanitizers (asan), the end-to-end
+# tests against the optimised binaries (e2e). Building the unit tests a second
+# time, unsanitised, would cost a quarter of the cold build for no new check;
+# `make unit` runs them in $(BUILD) by hand.
+test: deps format-check tidy asan fuzz e2e
+
+# The binaries and the end-to-end tests (real tinkr / tinkr-server processes,
+# simulators, a real Prometheus), then those tests.
+e2e: $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS) --target tinkr tinkr-server test_e2e
+	cd $(BUILD) && ctest -L e2e -j $(JOBS) --output-on-failure
 
 # The query-parser fuzz target (libFuzzer, clang), briefly; longer by hand:
 # `make fuzz FUZZ_SECONDS=600`.
