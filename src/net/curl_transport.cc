@@ -4,19 +4,11 @@
 #include <cerrno>
 #include <string>
 
-#include "core/strings.h"
 #include "net/curl_library.h"
 #include "net/http_attempt.h"
 
 namespace tinkr::net::detail {
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
-    s.remove_suffix(1);
-  return s;
-}
 
 // One easy handle per thread, reset between calls, so that connections are
 // reused; a nested call on the same thread (from a stream callback) gets its own.
@@ -81,7 +73,8 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
   }
   const size_t colon = line.find(':');
   if (colon != std::string_view::npos && colon > 0) {
-    t->response.headers.add(std::string(trim(line.substr(0, colon))), std::string(trim(line.substr(colon + 1))));
+    t->response.headers.add(std::string(trim_whitespace(line.substr(0, colon))),
+                            std::string(trim_whitespace(line.substr(colon + 1))));
   }
   return n;
 }

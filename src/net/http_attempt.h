@@ -32,6 +32,8 @@ Attempt plain_http_attempt(const HttpClientOptions& options, const HttpRequest& 
 std::string origin_of(std::string_view url);
 // "5s" or "250ms".
 std::string seconds_text(Millis ms);
+// `s` without leading and trailing spaces, tabs, CRs and LFs.
+std::string_view trim_whitespace(std::string_view s);
 
 // kUnavailable "could not connect to <origin> (<reason>): is <peer> running? check <key>".
 Error connect_failed(const HttpRequest& r, std::string_view reason);

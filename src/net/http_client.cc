@@ -13,13 +13,6 @@
 namespace tinkr::net {
 namespace {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
-    s.remove_suffix(1);
-  return s;
-}
-
 // A proxy libcurl would use for an http:// URL (it reads http_proxy and
 // ALL_PROXY/all_proxy; HTTP_PROXY too here, to be safe). The built-in
 // transport does not speak to proxies, so any of them sends the request
@@ -204,7 +197,7 @@ Error error_from_response(const HttpResponse& response, std::string_view peer_na
   std::string message(peer_name.empty() ? "the server" : peer_name);
   message += " answered " + std::to_string(response.status);
   if (auto phrase = reason_phrase(response.status); !phrase.empty()) message += " " + std::string(phrase);
-  const std::string snippet(trim(one_line_prefix(response.body, 300)));
+  const std::string snippet(detail::trim_whitespace(one_line_prefix(response.body, 300)));
   if (!snippet.empty()) message += ": " + snippet;
   return make_error(code, std::move(message));
 }

@@ -3,23 +3,12 @@
 #include <gtest/gtest.h>
 #include <zlib.h>
 
+#include "testing/compression.h"
+
 namespace tinkr::net {
 namespace {
 
-// window_bits: 16+MAX_WBITS gzip, MAX_WBITS zlib, -MAX_WBITS raw deflate.
-std::string compress(std::string_view text, int window_bits) {
-  z_stream zs{};
-  EXPECT_EQ(deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, window_bits, 8, Z_DEFAULT_STRATEGY), Z_OK);
-  std::string out(deflateBound(&zs, text.size()) + 64, '\0');
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
-  zs.avail_in = static_cast<uInt>(text.size());
-  zs.next_out = reinterpret_cast<Bytef*>(out.data());
-  zs.avail_out = static_cast<uInt>(out.size());
-  EXPECT_EQ(deflate(&zs, Z_FINISH), Z_STREAM_END);
-  out.resize(zs.total_out);
-  deflateEnd(&zs);
-  return out;
-}
+using tinkr::testing::compress;
 
 const std::string kText = std::string(size_t{200} * 1024, 'a') + "{\"resourceLogs\":[]}";
 

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <thread>
 
+#include "testing/compression.h"
 #include "testing/loopback_http_server.h"
 
 namespace tinkr::net {
@@ -218,20 +219,7 @@ TEST_P(HttpClientTest, ResponseSizeCap) {
   EXPECT_EQ(r2.error().code, ErrorCode::kPayloadTooLarge);
 }
 
-// zlib (gzip: window_bits 16 + 15) or deflate (zlib stream: 15) data.
-std::string compress(std::string_view text, int window_bits) {
-  z_stream zs{};
-  EXPECT_EQ(deflateInit2(&zs, Z_BEST_SPEED, Z_DEFLATED, window_bits, 8, Z_DEFAULT_STRATEGY), Z_OK);
-  std::string out(deflateBound(&zs, text.size()) + 32, '\0');
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
-  zs.avail_in = static_cast<uInt>(text.size());
-  zs.next_out = reinterpret_cast<Bytef*>(out.data());
-  zs.avail_out = static_cast<uInt>(out.size());
-  EXPECT_EQ(deflate(&zs, Z_FINISH), Z_STREAM_END);
-  out.resize(zs.total_out);
-  deflateEnd(&zs);
-  return out;
-}
+using tinkr::testing::compress;
 
 TEST_P(HttpClientTest, DecodesGzipAndDeflateAnswers) {
   LoopbackHttpServer server;

@@ -2,7 +2,6 @@
 // methods, content types, gzip, size limits, partial success, Status bodies
 // and the token rule for non-loopback binding.
 #include <gtest/gtest.h>
-#include <zlib.h>
 
 #include <memory>
 
@@ -13,6 +12,7 @@
 #include "server/app.h"
 #include "server/otlp_receiver.h"
 #include "test_client.h"
+#include "testing/compression.h"
 #include "testing/tempdir.h"
 
 namespace tinkr::server {
@@ -23,19 +23,7 @@ namespace json = boost::json;
 constexpr const char* kViewer = "tk_otlp_viewer_0123456789";
 constexpr const char* kOncall = "tk_otlp_oncall_0123456789";
 
-std::string gzip(std::string_view text) {
-  z_stream zs{};
-  EXPECT_EQ(deflateInit2(&zs, Z_BEST_SPEED, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY), Z_OK);
-  std::string out(deflateBound(&zs, text.size()) + 64, '\0');
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
-  zs.avail_in = static_cast<uInt>(text.size());
-  zs.next_out = reinterpret_cast<Bytef*>(out.data());
-  zs.avail_out = static_cast<uInt>(out.size());
-  EXPECT_EQ(deflate(&zs, Z_FINISH), Z_STREAM_END);
-  out.resize(zs.total_out);
-  deflateEnd(&zs);
-  return out;
-}
+using tinkr::testing::gzip;
 
 std::string logs_body(std::string_view service, std::string_view message, int64_t t_ns, bool with_bad_record = false) {
   std::string records =
