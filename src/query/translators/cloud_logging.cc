@@ -8,6 +8,7 @@
 // become LogSeverity comparisons.
 #include "query/escape.h"
 #include "query/translators/common.h"
+#include "query/translators/operands.h"
 
 namespace tinkr::query::detail {
 namespace {
@@ -97,13 +98,8 @@ void append_text(const Node& n, std::string& out) {
 void append_expr(const Node& n, const Scope& scope, std::string& out);
 
 // The operands of an AND / OR joined, without the surrounding parentheses.
-void append_operands(const Node& n, const Scope& scope, std::string& out) {
-  bool first = true;
-  for (const auto& c : n.children) {
-    if (!first) out += n.kind == NodeKind::kAnd ? " AND " : " OR ";
-    first = false;
-    append_expr(c, scope, out);
-  }
+void append_junction_operands(const Node& n, const Scope& scope, std::string& out) {
+  append_operands(n, kUpperCaseJunctions, out, [&](const Node& c) { append_expr(c, scope, out); });
 }
 
 void append_equals(std::string_view path, std::string_view value, std::string& out) {
@@ -150,7 +146,7 @@ void append_expr(const Node& n, const Scope& scope, std::string& out) {
     case NodeKind::kAnd:
     case NodeKind::kOr:
       out += '(';
-      append_operands(n, scope, out);
+      append_junction_operands(n, scope, out);
       out += ')';
       return;
   }
@@ -189,7 +185,7 @@ Result<NativeQuery> to_cloud_logging(const Node& root, const TranslateContext& c
     // unless the filter is all there is.
     bool alone = out.empty();
     next_part();
-    if ((root.kind == NodeKind::kAnd || root.kind == NodeKind::kOr) && alone) append_operands(root, scope, out);
+    if (is_junction(root) && alone) append_junction_operands(root, scope, out);
     else append_expr(root, scope, out);
   }
   return q;

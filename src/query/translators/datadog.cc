@@ -7,6 +7,7 @@
 // The time range is the request's filter.from / filter.to.
 #include "query/escape.h"
 #include "query/translators/common.h"
+#include "query/translators/operands.h"
 
 namespace tinkr::query::detail {
 namespace {
@@ -69,13 +70,8 @@ void append_attribute(const std::string& field, std::string& out) {
 void append_expr(const Node& n, std::string& out);
 
 // The operands of an AND / OR joined, without the surrounding parentheses.
-void append_operands(const Node& n, std::string& out) {
-  bool first = true;
-  for (const auto& c : n.children) {
-    if (!first) out += n.kind == NodeKind::kAnd ? " AND " : " OR ";
-    first = false;
-    append_expr(c, out);
-  }
+void append_junction_operands(const Node& n, std::string& out) {
+  append_operands(n, kUpperCaseJunctions, out, [&out](const Node& c) { append_expr(c, out); });
 }
 
 void append_expr(const Node& n, std::string& out) {
@@ -111,7 +107,7 @@ void append_expr(const Node& n, std::string& out) {
     case NodeKind::kAnd:
     case NodeKind::kOr:
       out += '(';
-      append_operands(n, out);
+      append_junction_operands(n, out);
       out += ')';
       return;
   }
@@ -131,9 +127,8 @@ Result<NativeQuery> to_datadog(const Node& root, const TranslateContext& ctx) {
   }
   if (root.kind != NodeKind::kAll) {
     if (!out.empty()) out += " AND ";
-    bool junction = root.kind == NodeKind::kAnd || root.kind == NodeKind::kOr;
     // Keep the parentheses of an OR after the service: service:x AND (a OR b).
-    if (junction && !(root.kind == NodeKind::kOr && !ctx.service.empty())) append_operands(root, out);
+    if (is_junction(root) && !(root.kind == NodeKind::kOr && !ctx.service.empty())) append_junction_operands(root, out);
     else append_expr(root, out);
   }
   if (out.empty()) out = "*";

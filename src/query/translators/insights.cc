@@ -7,6 +7,7 @@
 // of StartQuery (logGroupNames, startTime, endTime), not part of this text.
 #include "query/escape.h"
 #include "query/translators/common.h"
+#include "query/translators/operands.h"
 
 namespace tinkr::query::detail {
 namespace {
@@ -62,12 +63,7 @@ class InsightsWriter {
 
   // The operands of an AND / OR joined, without the surrounding parentheses.
   void operands(const Node& n) {
-    bool first = true;
-    for (const auto& c : n.children) {
-      if (!first) out_ += n.kind == NodeKind::kAnd ? " and " : " or ";
-      first = false;
-      expr(c);
-    }
+    append_operands(n, kLowerCaseJunctions, out_, [this](const Node& c) { expr(c); });
   }
 
  private:
@@ -102,7 +98,7 @@ Result<NativeQuery> to_insights(const Node& root, const TranslateContext& ctx) {
   if (root.kind != NodeKind::kAll) {
     out += " | filter ";
     InsightsWriter w(out);
-    if (root.kind == NodeKind::kAnd || root.kind == NodeKind::kOr) w.operands(root);
+    if (is_junction(root)) w.operands(root);
     else w.expr(root);
   }
   if (!ctx.filter_only) {

@@ -26,6 +26,7 @@
 
 #include "query/escape.h"
 #include "query/translators/common.h"
+#include "query/translators/operands.h"
 
 namespace tinkr::query::detail {
 namespace {
@@ -165,12 +166,7 @@ class KqlWriter {
 
   // The operands of an AND / OR joined, without the surrounding parentheses.
   void operands(const Node& n) {
-    bool first = true;
-    for (const auto& c : n.children) {
-      if (!first) out_ += n.kind == NodeKind::kAnd ? " and " : " or ";
-      first = false;
-      expr(c);
-    }
+    append_operands(n, kLowerCaseJunctions, out_, [this](const Node& c) { expr(c); });
   }
 
   static void service_match(const Table& t, std::string_view service, std::string& out) {
@@ -348,7 +344,7 @@ Result<NativeQuery> to_kql(const Node& root, const TranslateContext& ctx) {
   if (root.kind != NodeKind::kAll) {
     std::string filter;
     KqlWriter w(*t, filter);
-    if (root.kind == NodeKind::kAnd || root.kind == NodeKind::kOr) w.operands(root);
+    if (is_junction(root)) w.operands(root);
     else w.expr(root);
     if (w.uses_json_line()) {
       out += " | extend ";

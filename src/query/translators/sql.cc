@@ -3,6 +3,7 @@
 // from fixed fragments.
 #include "query/escape.h"
 #include "query/translators/common.h"
+#include "query/translators/operands.h"
 
 namespace tinkr::query::detail {
 namespace {
@@ -25,17 +26,11 @@ class SqlWriter {
         sql += "), 0)";
         return;
       case NodeKind::kAnd:
-      case NodeKind::kOr: {
+      case NodeKind::kOr:
         sql += '(';
-        bool first = true;
-        for (const auto& c : n.children) {
-          if (!first) sql += n.kind == NodeKind::kAnd ? " AND " : " OR ";
-          first = false;
-          emit(c);
-        }
+        append_operands(n, kUpperCaseJunctions, sql, [this](const Node& c) { emit(c); });
         sql += ')';
         return;
-      }
     }
   }
 
@@ -108,7 +103,7 @@ void write_where(const Node& root, const TranslateContext& ctx, SqlWriter& w) {
   }
   if (root.kind != NodeKind::kAll) {
     next_condition();
-    bool grouped = root.kind == NodeKind::kAnd || root.kind == NodeKind::kOr;  // emit() adds the parentheses
+    bool grouped = is_junction(root);  // emit() adds the parentheses
     if (!grouped) w.sql += '(';
     w.emit(root);
     if (!grouped) w.sql += ')';
