@@ -3,38 +3,16 @@
 #include <chrono>
 
 #include <fmt/format.h>
-#include <boost/json/serialize.hpp>
 
 #include "core/json.h"
 #include "net/content_encoding.h"
+#include "net/rpc_status.h"
 #include "server/log.h"
 
 namespace tinkr::server {
 namespace {
 
-// google.rpc.Code values (google/rpc/code.proto).
-constexpr int kRpcInvalidArgument = 3;
-constexpr int kRpcNotFound = 5;
-constexpr int kRpcPermissionDenied = 7;
-constexpr int kRpcResourceExhausted = 8;
-constexpr int kRpcUnimplemented = 12;
-constexpr int kRpcInternal = 13;
-constexpr int kRpcUnavailable = 14;
-constexpr int kRpcUnauthenticated = 16;
-
-int rpc_code(ErrorCode code) {
-  switch (code) {
-    case ErrorCode::kInvalidArgument: return kRpcInvalidArgument;
-    case ErrorCode::kUnauthenticated: return kRpcUnauthenticated;
-    case ErrorCode::kPermissionDenied: return kRpcPermissionDenied;
-    case ErrorCode::kNotFound: return kRpcNotFound;
-    case ErrorCode::kPayloadTooLarge:
-    case ErrorCode::kRateLimited: return kRpcResourceExhausted;
-    case ErrorCode::kUnimplemented: return kRpcUnimplemented;
-    case ErrorCode::kUnavailable: return kRpcUnavailable;
-    default: return kRpcInternal;
-  }
-}
+using net::RpcCode;
 
 bool is_otlp_path(std::string_view path) { return path == "/v1/logs" || path == "/v1/metrics" || path == "/v1/traces"; }
 
@@ -45,7 +23,7 @@ std::optional<net::ServerResponse> check_token(const ServerState& state, const n
   if (token) principal = state.keys.authenticate(*token);
   if (!principal) {
     auto r = otlp_status_response(
-        401, kRpcUnauthenticated,
+        401, RpcCode::kUnauthenticated,
         token ? "the bearer token is not valid; create a key with `tinkr-server keys create --role oncall`"
               : "this OTLP receiver is not on loopback, so it needs 'Authorization: Bearer <token>' of a key with role "
                 "oncall (collector: headers: {Authorization: \"Bearer tkr_…\"}; SDK: "
@@ -55,7 +33,7 @@ std::optional<net::ServerResponse> check_token(const ServerState& state, const n
     return r;
   }
   if (!principal->allows(auth::Role::kOncall)) {
-    return otlp_status_response(403, kRpcPermissionDenied,
+    return otlp_status_response(403, RpcCode::kPermissionDenied,
                                 fmt::format("exporting telemetry needs role oncall (or higher); '{}' has a viewer key",
                                             principal->subject));
   }
@@ -64,13 +42,13 @@ std::optional<net::ServerResponse> check_token(const ServerState& state, const n
 
 net::ServerResponse answer(ServerState& state, const OtlpReceiverOptions& options, net::ServerRequest& request) {
   if (!is_otlp_path(request.path)) {
-    return otlp_status_response(404, kRpcNotFound,
+    return otlp_status_response(404, RpcCode::kNotFound,
                                 fmt::format("no OTLP endpoint {}: POST to /v1/logs, /v1/metrics or /v1/traces "
                                             "(the Tinkr API is on its other port)",
                                             request.path));
   }
   if (request.method != "POST") {
-    auto r = otlp_status_response(405, kRpcUnimplemented,
+    auto r = otlp_status_response(405, RpcCode::kUnimplemented,
                                   fmt::format("{} is not allowed on {}: OTLP/HTTP exports are POST requests",
                                               request.method, request.path));
     r.headers.emplace_back("Allow", "POST");
@@ -81,13 +59,13 @@ net::ServerResponse answer(ServerState& state, const OtlpReceiverOptions& option
   }
   ObservabilityBackend* backend = state.backend.get();
   if (!backend || !backend->accepts_otlp()) {
-    return otlp_status_response(503, kRpcUnavailable,
+    return otlp_status_response(503, RpcCode::kUnavailable,
                                 "the backend cannot store telemetry right now: " +
                                     (backend ? std::string("it does not accept pushed data") : state.backend_problem));
   }
   std::string_view encoding = request.header("content-encoding");
   if (!net::is_supported_content_encoding(encoding)) {
-    auto r = otlp_status_response(415, kRpcInvalidArgument,
+    auto r = otlp_status_response(415, RpcCode::kInvalidArgument,
                                   fmt::format("Content-Encoding '{}' is not supported: use gzip or no compression",
                                               encoding));
     r.headers.emplace_back("Accept-Encoding", "gzip, deflate");
@@ -98,7 +76,7 @@ net::ServerResponse answer(ServerState& state, const OtlpReceiverOptions& option
   if (!encoding.empty()) {
     auto decoded = net::decode_content(encoding, request.body, options.max_body);
     if (!decoded)
-      return otlp_status_response(http_status(decoded.error().code), rpc_code(decoded.error().code),
+      return otlp_status_response(http_status(decoded.error().code), net::rpc_code(decoded.error().code),
                                   decoded.error().message);
     decoded_storage = std::move(*decoded);
     body = decoded_storage;
@@ -125,11 +103,11 @@ net::ServerResponse answer(ServerState& state, const OtlpReceiverOptions& option
 
 }  // namespace
 
-net::ServerResponse otlp_status_response(int http_status, int rpc_code, std::string message) {
+net::ServerResponse otlp_status_response(int http_status, net::RpcCode rpc_code, std::string message) {
   net::ServerResponse r;
   r.status = http_status;
   r.content_type = "application/json";
-  r.body = boost::json::serialize(boost::json::object{{"code", rpc_code}, {"message", std::move(message)}});
+  r.body = net::rpc_status_json(rpc_code, std::move(message));
   return r;
 }
 
@@ -151,7 +129,7 @@ net::HttpServerOptions otlp_server_options(std::string host, uint16_t port, cons
   o.error_body = [](const Error& e) {
     std::string message = e.message;
     if (e.code == ErrorCode::kPayloadTooLarge) message += " (the OTLP receiver's limit; send smaller batches)";
-    return otlp_status_response(http_status(e.code), rpc_code(e.code), std::move(message));
+    return otlp_status_response(http_status(e.code), net::rpc_code(e.code), std::move(message));
   };
   return o;
 }

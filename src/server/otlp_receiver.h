@@ -26,6 +26,7 @@
 #include <string>
 
 #include "net/http_server.h"
+#include "net/rpc_status.h"
 #include "server/state.h"
 
 namespace tinkr::server {
@@ -41,7 +42,7 @@ struct OtlpReceiverOptions {
 };
 
 // A google.rpc.Status answer (JSON) with this HTTP status.
-net::ServerResponse otlp_status_response(int http_status, int rpc_code, std::string message);
+net::ServerResponse otlp_status_response(int http_status, net::RpcCode rpc_code, std::string message);
 
 // One request to the receiver (see the rules above); records metrics in
 // state.metrics under the route "otlp:<path>".
