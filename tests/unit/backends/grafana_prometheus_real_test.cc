@@ -3,7 +3,9 @@
 // shared scenario (testing/real_prometheus.h, shared with the e2e tests).
 // Skipped only when the binaries are absent (scripts/install-deps installs
 // them). Test names carry "RealPrometheus" so a sanitizer run can exclude
-// them with --gtest_filter=-*RealPrometheus*.
+// them with --gtest_filter=-*RealPrometheus*. One Prometheus serves the whole
+// suite (SetUpTestSuite), and ctest runs the suite as one test
+// (SHARED_SUITES in tests/CMakeLists.txt) so that it starts once, not per case.
 #include <gtest/gtest.h>
 
 #include "backends/grafana/grafana_backend.h"
