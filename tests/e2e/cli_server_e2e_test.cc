@@ -2,12 +2,12 @@
 // tinkr binary (TINKR_BIN_DIR). Checks authentication (401/403), `tinkr doctor`
 // and a line-precise error for a bad config.toml.
 #include <gtest/gtest.h>
-#include <openssl/evp.h>
 
 #include <filesystem>
 #include <memory>
 #include <string>
 
+#include "e2e/e2e_support.h"
 #include "net/http_client.h"
 #include "testing/process.h"
 #include "testing/tempdir.h"
@@ -15,39 +15,20 @@
 namespace tinkr {
 namespace {
 
+using e2e::CliRun;
+using e2e::kBinDir;
+using e2e::sha256_hex;
 using testing::ChildProcess;
 using testing::ProcessOptions;
 using testing::TempDir;
 
-const std::filesystem::path kBin = TINKR_BIN_DIR;
-
-std::string sha256_hex(const std::string& text) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(text.data(), text.size(), digest, &len, EVP_sha256(), nullptr);
-  static const char* kHex = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < len; ++i) {
-    out += kHex[digest[i] >> 4];
-    out += kHex[digest[i] & 15];
-  }
-  return out;
-}
-
 constexpr const char* kViewerToken = "tk_e2e_viewer_0123456789abcdef";
 constexpr const char* kOncallToken = "tk_e2e_oncall_0123456789abcdef";
-
-struct CliRun {
-  int exit_code = -1;
-  std::string out, err;
-};
 
 class CliServerE2e : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!std::filesystem::exists(kBin / "tinkr-server") || !std::filesystem::exists(kBin / "tinkr")) {
-      GTEST_SKIP() << "tinkr and tinkr-server are not built in " << kBin;
-    }
+    if (const std::string missing = e2e::binaries_missing(); !missing.empty()) GTEST_SKIP() << missing;
     home_ = std::make_unique<TempDir>("e2e-home");
     home_->write_file("config.toml", "[profiles.default]\nbackend = \"local\"\nactive = true\n");
     ProcessOptions o;
@@ -58,12 +39,11 @@ class CliServerE2e : public ::testing::Test {
                               R"(","subject":"otto","roles":["oncall"]}])";
     o.unset_env = {"TINKR_PROFILE", "TINKR_API_TOKEN", "TINKR_SERVER_URL"};
     std::string error;
-    server_ = ChildProcess::spawn(kBin / "tinkr-server", o, &error);
+    server_ = ChildProcess::spawn(kBinDir / "tinkr-server", o, &error);
     ASSERT_NE(server_, nullptr) << error;
     auto line = server_->wait_for_stdout_line("listening on ", std::chrono::seconds(30));
     ASSERT_TRUE(line.has_value()) << "server did not start:\n" << server_->stderr_text();
-    url_ = line->substr(line->find("http://"));
-    while (!url_.empty() && (url_.back() == '\n' || url_.back() == '\r')) url_.pop_back();
+    url_ = e2e::url_in_line(*line);
   }
 
   CliRun tinkr(std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
@@ -75,17 +55,7 @@ class CliServerE2e : public ::testing::Test {
     o.unset_env = {"TINKR_PROFILE", "TINKR_API_TOKEN", "TINKR_SERVER_URL", "http_proxy", "HTTP_PROXY",
                    "all_proxy",     "ALL_PROXY",       "no_proxy",         "NO_PROXY"};
     o.stdin_data = "";
-    std::string error;
-    auto child = ChildProcess::spawn(kBin / "tinkr", o, &error);
-    CliRun r;
-    if (!child) {
-      r.err = error;
-      return r;
-    }
-    r.exit_code = child->wait(std::chrono::seconds(60)).value_or(-1);
-    r.out = child->stdout_text();
-    r.err = child->stderr_text();
-    return r;
+    return e2e::run_tinkr(o, std::chrono::seconds(60));
   }
 
   std::unique_ptr<TempDir> home_;
@@ -152,13 +122,13 @@ TEST_F(CliServerE2e, HttpServerIsReachedWithoutLoadingLibcurl) {
 }
 
 TEST(CliServerConfigE2e, BadConfigIsReportedWithItsLine) {
-  if (!std::filesystem::exists(kBin / "tinkr-server")) GTEST_SKIP() << "tinkr-server not built";
+  if (!std::filesystem::exists(kBinDir / "tinkr-server")) GTEST_SKIP() << "tinkr-server not built";
   TempDir home("e2e-bad");
   const auto cfg = home.write_file("config.toml", "[profiles.default]\nbackend = \"local\"\nactive = tru\n");
   ProcessOptions o;
   o.args = {"start", "--port", "0", "--config", cfg.string()};
   o.env["TINKR_HOME"] = home.path().string();
-  auto child = ChildProcess::spawn(kBin / "tinkr-server", o);
+  auto child = ChildProcess::spawn(kBinDir / "tinkr-server", o);
   ASSERT_NE(child, nullptr);
   const auto code = child->wait(std::chrono::seconds(30));
   ASSERT_TRUE(code.has_value());

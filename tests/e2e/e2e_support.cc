@@ -37,6 +37,33 @@ std::string sha256_hex(std::string_view text) {
   return out;
 }
 
+std::string url_in_line(std::string_view line) {
+  std::string url(line.substr(line.find("http://")));
+  while (!url.empty() && (url.back() == '\n' || url.back() == '\r')) url.pop_back();
+  return url;
+}
+
+CliRun run_tinkr(const ProcessOptions& options, std::chrono::milliseconds timeout) {
+  CliRun r;
+  const auto t0 = std::chrono::steady_clock::now();
+  std::string error;
+  auto child = ChildProcess::spawn(kBinDir / "tinkr", options, &error);
+  if (!child) {
+    r.err = error;
+    return r;
+  }
+  auto code = child->wait(timeout);
+  if (!code) {
+    child->signal(SIGKILL);
+    (void)child->wait(std::chrono::seconds(5));
+  }
+  r.exit_code = code.value_or(-1);
+  r.took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
+  r.out = child->stdout_text();
+  r.err = child->stderr_text();
+  return r;
+}
+
 TinkrServer::TinkrServer(std::string_view config_toml, std::map<std::string, std::string> env,
                          const std::vector<std::vector<std::string>>& prepare) {
   if (error_ = binaries_missing(); !error_.empty()) return;
@@ -71,8 +98,7 @@ TinkrServer::TinkrServer(std::string_view config_toml, std::map<std::string, std
     error_ = "tinkr-server did not start:\n" + process_->stderr_text();
     return;
   }
-  url_ = line->substr(line->find("http://"));
-  while (!url_.empty() && (url_.back() == '\n' || url_.back() == '\r')) url_.pop_back();
+  url_ = url_in_line(*line);
 }
 
 TinkrServer::~TinkrServer() = default;  // ChildProcess stops the server
@@ -91,24 +117,7 @@ ProcessOptions TinkrServer::cli_options(const std::vector<std::string>& args) co
 }
 
 CliRun TinkrServer::tinkr(const std::vector<std::string>& args, std::chrono::milliseconds timeout) const {
-  CliRun r;
-  const auto t0 = std::chrono::steady_clock::now();
-  std::string error;
-  auto child = ChildProcess::spawn(kBinDir / "tinkr", cli_options(args), &error);
-  if (!child) {
-    r.err = error;
-    return r;
-  }
-  auto code = child->wait(timeout);
-  if (!code) {
-    child->signal(SIGKILL);
-    (void)child->wait(std::chrono::seconds(5));
-  }
-  r.exit_code = code.value_or(-1);
-  r.took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
-  r.out = child->stdout_text();
-  r.err = child->stderr_text();
-  return r;
+  return run_tinkr(cli_options(args), timeout);
 }
 
 std::unique_ptr<ChildProcess> TinkrServer::spawn_tinkr(const std::vector<std::string>& args) const {

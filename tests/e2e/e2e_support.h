@@ -29,11 +29,19 @@ std::string binaries_missing();
 
 std::string sha256_hex(std::string_view text);
 
+// The http://… URL that ends a server's start-up line ("listening on http://…"),
+// without the line ending.
+std::string url_in_line(std::string_view line);
+
 struct CliRun {
   int exit_code = -1;  // -1: did not finish in time (it was killed)
   std::string out, err;
   std::chrono::milliseconds took{0};
 };
+
+// Runs the `tinkr` binary with `options` as they are (args, env, stdin); kills
+// it after `timeout`. A failure to start is in `err`.
+CliRun run_tinkr(const testing::ProcessOptions& options, std::chrono::milliseconds timeout);
 
 class TinkrServer {
  public:

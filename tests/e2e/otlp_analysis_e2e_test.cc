@@ -3,8 +3,6 @@
 // incident scenario written by `tinkr-server scenario` — and the real `tinkr`
 // then sees them through `logs`, `trace`, `metrics`, `diff` and `slo`.
 #include <gtest/gtest.h>
-#include <openssl/evp.h>
-#include <zlib.h>
 
 #include <filesystem>
 #include <fstream>
@@ -16,42 +14,24 @@
 
 #include "core/json.h"
 #include "core/time.h"
+#include "e2e/e2e_support.h"
 #include "net/http_client.h"
+#include "testing/compression.h"
 #include "testing/process.h"
 #include "testing/tempdir.h"
 
 namespace tinkr {
 namespace {
 
+using e2e::CliRun;
+using e2e::kBinDir;
+using e2e::sha256_hex;
+using e2e::url_in_line;
 using testing::ChildProcess;
 using testing::ProcessOptions;
 using testing::TempDir;
 
-const std::filesystem::path kBin = TINKR_BIN_DIR;
 constexpr const char* kToken = "tk_e2e_otlp_oncall_0123456789abcdef";
-
-std::string sha256_hex(const std::string& text) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(text.data(), text.size(), digest, &len, EVP_sha256(), nullptr);
-  std::string out;
-  for (unsigned int i = 0; i < len; ++i) out += fmt::format("{:02x}", digest[i]);
-  return out;
-}
-
-std::string gzip(std::string_view text) {
-  z_stream zs{};
-  deflateInit2(&zs, Z_BEST_SPEED, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
-  std::string out(deflateBound(&zs, text.size()) + 64, '\0');
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
-  zs.avail_in = static_cast<uInt>(text.size());
-  zs.next_out = reinterpret_cast<Bytef*>(out.data());
-  zs.avail_out = static_cast<uInt>(out.size());
-  deflate(&zs, Z_FINISH);
-  out.resize(zs.total_out);
-  deflateEnd(&zs);
-  return out;
-}
 
 std::string read_file(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -60,23 +40,10 @@ std::string read_file(const std::filesystem::path& p) {
   return ss.str();
 }
 
-struct CliRun {
-  int exit_code = -1;
-  std::string out, err;
-};
-
-std::string url_from_line(std::string line) {
-  line = line.substr(line.find("http://"));
-  while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
-  return line;
-}
-
 class OtlpAnalysisE2e : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!std::filesystem::exists(kBin / "tinkr-server") || !std::filesystem::exists(kBin / "tinkr")) {
-      GTEST_SKIP() << "tinkr and tinkr-server are not built in " << kBin;
-    }
+    if (const std::string missing = e2e::binaries_missing(); !missing.empty()) GTEST_SKIP() << missing;
     home_ = std::make_unique<TempDir>("e2e-otlp");
     home_->write_file("config.toml", "[profiles.default]\nbackend = \"local\"\nactive = true\n");
   }
@@ -92,16 +59,16 @@ class OtlpAnalysisE2e : public ::testing::Test {
 
   void start_server() {
     std::string error;
-    server_ = ChildProcess::spawn(kBin / "tinkr-server",
+    server_ = ChildProcess::spawn(kBinDir / "tinkr-server",
                                   server_options({"start", "--port", "0", "--otlp-port", "0", "--host", "127.0.0.1"}),
                                   &error);
     ASSERT_NE(server_, nullptr) << error;
     auto api = server_->wait_for_stdout_line("listening on ", std::chrono::seconds(30));
     ASSERT_TRUE(api.has_value()) << "server did not start:\n" << server_->stderr_text();
-    url_ = url_from_line(*api);
+    url_ = url_in_line(*api);
     auto otlp = server_->wait_for_stdout_line("OTLP/HTTP receiver on ", std::chrono::seconds(10));
     ASSERT_TRUE(otlp.has_value()) << "no OTLP receiver:\n" << server_->stdout_text() << server_->stderr_text();
-    otlp_url_ = url_from_line(*otlp);
+    otlp_url_ = url_in_line(*otlp);
     ASSERT_NE(otlp_url_, url_);
   }
 
@@ -113,7 +80,7 @@ class OtlpAnalysisE2e : public ::testing::Test {
     req.headers = {{"Content-Type", "application/json"}};
     if (compress) {
       req.headers.add("Content-Encoding", "gzip");
-      body = gzip(body);
+      body = testing::gzip(body);
     }
     req.body = std::move(body);
     auto r = http.send(req);
@@ -130,24 +97,14 @@ class OtlpAnalysisE2e : public ::testing::Test {
     o.env["COLUMNS"] = "200";
     o.unset_env = {"TINKR_PROFILE", "TINKR_API_TOKEN", "TINKR_SERVER_URL"};
     o.stdin_data = "";
-    std::string error;
-    auto child = ChildProcess::spawn(kBin / "tinkr", o, &error);
-    CliRun r;
-    if (!child) {
-      r.err = error;
-      return r;
-    }
-    r.exit_code = child->wait(std::chrono::seconds(120)).value_or(-1);
-    r.out = child->stdout_text();
-    r.err = child->stderr_text();
-    return r;
+    return e2e::run_tinkr(o, std::chrono::seconds(120));
   }
 
   // Writes the shared scenario and exports it to the receiver, as a collector would.
   void export_scenario() {
     const auto dir = home_->path() / "scenario";
     ProcessOptions o = server_options({"scenario", "--out", dir.string()});
-    auto child = ChildProcess::spawn(kBin / "tinkr-server", o);
+    auto child = ChildProcess::spawn(kBinDir / "tinkr-server", o);
     ASSERT_NE(child, nullptr);
     ASSERT_EQ(child->wait(std::chrono::seconds(120)).value_or(-1), 0) << child->stderr_text();
     for (const auto& [file, path] : {std::pair{"logs.json", "/v1/logs"}, std::pair{"metrics.json", "/v1/metrics"},
@@ -273,7 +230,7 @@ TEST_F(OtlpAnalysisE2e, DiffAndSloOnTheScenarioThroughTheRealServer) {
 TEST_F(OtlpAnalysisE2e, NoOtlpFlagAndBusyDefaultPortAreLogged) {
   std::string error;
   auto server =
-      ChildProcess::spawn(kBin / "tinkr-server", server_options({"start", "--port", "0", "--no-otlp"}), &error);
+      ChildProcess::spawn(kBinDir / "tinkr-server", server_options({"start", "--port", "0", "--no-otlp"}), &error);
   ASSERT_NE(server, nullptr) << error;
   ASSERT_TRUE(server->wait_for_stdout_line("listening on ", std::chrono::seconds(30)).has_value())
       << server->stderr_text();
@@ -286,8 +243,8 @@ TEST_F(OtlpAnalysisE2e, BackendsThatDoNotStoreTelemetryGetNoReceiver) {
   home_->write_file("config.toml",
                     "[profiles.default]\nbackend = \"grafana\"\nactive = true\nloki_url = \"http://127.0.0.1:9\"\n");
   std::string error;
-  auto server =
-      ChildProcess::spawn(kBin / "tinkr-server", server_options({"start", "--port", "0", "--otlp-port", "0"}), &error);
+  auto server = ChildProcess::spawn(kBinDir / "tinkr-server",
+                                    server_options({"start", "--port", "0", "--otlp-port", "0"}), &error);
   ASSERT_NE(server, nullptr) << error;
   ASSERT_TRUE(server->wait_for_stdout_line("listening on ", std::chrono::seconds(30)).has_value())
       << server->stderr_text();
@@ -301,7 +258,7 @@ TEST_F(OtlpAnalysisE2e, AnExplicitPortThatIsTakenFailsTheStart) {
   start_server();
   const std::string taken = otlp_url_.substr(otlp_url_.rfind(':') + 1);
   auto second =
-      ChildProcess::spawn(kBin / "tinkr-server", server_options({"start", "--port", "0", "--otlp-port", taken}));
+      ChildProcess::spawn(kBinDir / "tinkr-server", server_options({"start", "--port", "0", "--otlp-port", taken}));
   ASSERT_NE(second, nullptr);
   auto code = second->wait(std::chrono::seconds(30));
   ASSERT_TRUE(code.has_value()) << second->stdout_text();
