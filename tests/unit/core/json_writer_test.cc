@@ -37,8 +37,19 @@ TEST(JsonWriter, StringsAreEscapedAsBoostJsonDoes) {
     for (char& c : text) c = static_cast<char>(byte(rng));
     ASSERT_EQ(written(text), json::serialize(json::string(text)));
   }
-  // Long, mostly plain text with the odd byte to escape anywhere (8 bytes are
-  // tested at a time).
+  // One byte to escape (or the byte just outside the set) at every position of
+  // texts around the 16-byte blocks the plain-text check reads at once.
+  for (size_t size : {1, 15, 16, 17, 31, 32, 33, 47}) {
+    for (size_t at = 0; at < size; ++at) {
+      for (char c : {'"', '\\', '\n', '\x1f', '\x00', '\x20', '\x7f', '\x80', '\xff'}) {
+        std::string text(size, 'x');
+        text[at] = c;
+        ASSERT_EQ(written(text), json::serialize(json::string(text)))
+            << size << " " << at << " " << static_cast<int>(c);
+      }
+    }
+  }
+  // Long, mostly plain text with the odd byte to escape anywhere.
   const std::string specials = std::string("\"\\\n\t\x01\x1f\x7f\xff", 8);
   std::uniform_int_distribution<int> printable(0x20, 0x7e), pick(0, 7), odds(0, 30);
   for (int i = 0; i < 2000; ++i) {
@@ -81,6 +92,40 @@ TEST(JsonWriter, LogEntriesMatchTheTreeSerialisation) {
   std::string none;
   append_json(none, std::vector<LogEntry>{});
   EXPECT_EQ(none, "[]");
+}
+
+TEST(JsonWriter, AFieldSetKeepsOnlyItsMembersAndTheTime) {
+  LogEntry e;
+  e.time = *parse_rfc3339("2026-11-23T15:50:01.123456789Z");
+  e.service = "payments-api";
+  e.level = Level::kWarn;
+  e.message = "slow \"charge\"";
+  e.trace_id = "4bf92f3577b34da6a3ce929d0e0e4736";
+  e.span_id = "00f067aa0ba902b7";
+  e.attributes = {{"pod", "payments-7d9f"}};
+
+  std::string table;
+  append_json(table, e, kLogService | kLogLevel | kLogMessage);
+  EXPECT_EQ(table, R"({"time":"2026-11-23T15:50:01.123456789Z","service":"payments-api","level":"WARN",)"
+                   R"("message":"slow \"charge\""})");
+  std::string ids;
+  append_json(ids, e, kLogTraceId | kLogAttributes);
+  EXPECT_EQ(ids, R"({"time":"2026-11-23T15:50:01.123456789Z","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736",)"
+                 R"("attributes":{"pod":"payments-7d9f"}})");
+  std::string only_time;
+  append_json(only_time, std::vector<LogEntry>{e, e}, 0);
+  EXPECT_EQ(only_time, R"([{"time":"2026-11-23T15:50:01.123456789Z"},{"time":"2026-11-23T15:50:01.123456789Z"}])");
+
+  // Every name the API accepts, and nothing else.
+  unsigned all = 0;
+  for (std::string_view name : {"time", "service", "level", "message", "trace_id", "span_id", "attributes"}) {
+    EXPECT_NE(log_entry_field(name), 0U) << name;
+    all |= log_entry_field(name);
+  }
+  EXPECT_EQ(all, kAllLogEntryFields);
+  EXPECT_EQ(log_entry_field("Time"), 0U);
+  EXPECT_EQ(log_entry_field("labels"), 0U);
+  EXPECT_EQ(log_entry_field(""), 0U);
 }
 
 }  // namespace
