@@ -31,6 +31,28 @@ Result<LogQuery> log_query_from(RequestContext& ctx, const json::value& body, Na
   return q;
 }
 
+// The body's "fields": which LogEntry members the answer's entries carry
+// (always "time"); all of them when absent.
+Result<unsigned> log_fields_from(const json::value& body) {
+  const json::value* v = find_field(body, "fields");
+  if (!v || v->is_null()) return kAllLogEntryFields;
+  constexpr std::string_view kKnown = "time, service, level, message, trace_id, span_id, attributes";
+  if (!v->is_array()) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      fmt::format("field 'fields': expected an array of names ({})", kKnown));
+  }
+  unsigned fields = kLogTime;
+  for (const auto& name : v->as_array()) {
+    const unsigned bit = name.is_string() ? log_entry_field(name.as_string()) : 0;
+    if (bit == 0) {
+      return make_error(ErrorCode::kInvalidArgument, fmt::format("field 'fields': unknown log entry field {} (use {})",
+                                                                 json::serialize(name), kKnown));
+    }
+    fields |= bit;
+  }
+  return fields;
+}
+
 template <typename F>
 net::ServerResponse with_backend_and_body(RequestContext& ctx, F&& f) {
   auto body = json_body(ctx);
@@ -46,6 +68,8 @@ net::ServerResponse handle_logs(RequestContext& ctx) {
   return with_backend_and_body(ctx, [&](ObservabilityBackend& backend, const json::value& body) {
     auto q = log_query_from(ctx, body, std::chrono::minutes(30), 50);
     if (!q) return net::error_response(q.error());
+    auto fields = log_fields_from(body);
+    if (!fields) return net::error_response(fields.error());
     auto native = backend.explain_logs(*q);
     json::object o;
     o["query"] = native ? *native : std::string();
@@ -62,7 +86,7 @@ net::ServerResponse handle_logs(RequestContext& ctx) {
     text += "{\"query\":";
     append_json_string(text, o["query"].as_string());
     text += ",\"entries\":";
-    append_json(text, *entries);
+    append_json(text, *entries, *fields);
     text += '}';
     return net::json_response(200, std::move(text));
   });

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <future>
+#include <set>
 #include <sstream>
 
 #include <boost/json/serialize.hpp>
@@ -188,6 +189,39 @@ TEST(ServerTest, LogsCallTheBackendWithTheRequest) {
 
   auto explain = http_call(s.port(), "POST", "/api/v1/logs", R"({"service":"checkout","explain":true})", kViewer);
   EXPECT_EQ(find_field(body_of(explain), "entries"), nullptr);
+}
+
+TEST(ServerTest, LogsFieldsChooseTheMembersOfEachEntry) {
+  auto s = start();
+  LogEntry e = line("checkout", now() - std::chrono::minutes(1), "boom");
+  e.trace_id = "4bf92f3577b34da6a3ce929d0e0e4736";
+  e.attributes = {{"pod", "checkout-1"}};
+  s.backend->add_log(e);
+
+  auto r =
+      http_call(s.port(), "POST", "/api/v1/logs", R"({"service":"checkout","fields":["level","message"]})", kViewer);
+  ASSERT_EQ(r.status, 200) << r.body;
+  const json::value answer = body_of(r);
+  const auto& entry = find_field(answer, "entries")->as_array().at(0).as_object();
+  std::set<std::string> keys;
+  for (const auto& member : entry) keys.emplace(member.key());
+  EXPECT_EQ(keys, (std::set<std::string>{"time", "level", "message"}));  // time always
+  EXPECT_EQ(entry.at("message").as_string(), "boom");
+
+  auto all = http_call(s.port(), "POST", "/api/v1/logs", R"({"service":"checkout","fields":null})", kViewer);
+  const json::value all_answer = body_of(all);
+  const auto& full = find_field(all_answer, "entries")->as_array().at(0).as_object();
+  EXPECT_EQ(full.at("trace_id").as_string(), "4bf92f3577b34da6a3ce929d0e0e4736");
+  EXPECT_EQ(full.at("attributes").at("pod").as_string(), "checkout-1");
+
+  for (const char* bad :
+       {R"({"service":"checkout","fields":"message"})", R"({"service":"checkout","fields":["message","labels"]})",
+        R"({"service":"checkout","fields":[1]})"}) {
+    auto refused = http_call(s.port(), "POST", "/api/v1/logs", bad, kViewer);
+    EXPECT_EQ(refused.status, 400) << bad;
+    EXPECT_EQ(error_code_of(refused), "invalid_argument") << bad;
+    EXPECT_NE(refused.body.find("trace_id, span_id, attributes"), std::string::npos) << refused.body;
+  }
 }
 
 TEST(ServerTest, OtherDataRoutes) {
