@@ -5,6 +5,30 @@
 #include <fmt/format.h>
 
 namespace tinkr::grafana {
+namespace {
+
+// Orders lines by time in the walk's direction, stably (equal times keep
+// their order). Sorts (time, position) keys and moves each line once: a
+// LogEntry is large, and a stable sort of the lines themselves moved every
+// one of them log n times.
+void order_by_time(std::vector<LogEntry>& lines, bool backward) {
+  const auto before = [backward](Timestamp a, Timestamp b) { return backward ? a > b : a < b; };
+  const bool sorted = std::is_sorted(lines.begin(), lines.end(),
+                                     [&](const LogEntry& a, const LogEntry& b) { return before(a.time, b.time); });
+  if (sorted) return;
+  std::vector<std::pair<Timestamp, size_t>> keys;
+  keys.reserve(lines.size());
+  for (size_t i = 0; i < lines.size(); ++i) keys.emplace_back(lines[i].time, i);
+  std::sort(keys.begin(), keys.end(), [&](const auto& a, const auto& b) {
+    return before(a.first, b.first) || (a.first == b.first && a.second < b.second);
+  });
+  std::vector<LogEntry> ordered;
+  ordered.reserve(lines.size());
+  for (const auto& key : keys) ordered.push_back(std::move(lines[key.second]));
+  lines = std::move(ordered);
+}
+
+}  // namespace
 
 Result<LokiWalkResult> walk_loki_window(const TimeRange& range, size_t limit, bool newest_first, size_t page_limit,
                                         const LokiPageFetch& fetch) {
@@ -25,9 +49,7 @@ Result<LokiWalkResult> walk_loki_window(const TimeRange& range, size_t limit, bo
     TINKR_ASSIGN_OR_RETURN(std::vector<LogEntry> lines, fetch(page));
     ++out.pages;
     // Loki merges streams itself, but do not rely on it: order by the walk.
-    std::stable_sort(lines.begin(), lines.end(), [backward](const LogEntry& a, const LogEntry& b) {
-      return backward ? a.time > b.time : a.time < b.time;
-    });
+    order_by_time(lines, backward);
 
     const bool was_retry = boundary_retry;
     boundary_retry = false;

@@ -93,6 +93,25 @@ TEST(GrafanaLokiPaging, ExactFromBoundary) {
   EXPECT_EQ(r->entries.front().message, "l5");  // the line at `from` is included, earlier ones are not
 }
 
+// One page as Loki answers it: stream after stream, each in order, so the
+// page as a whole is not; lines of the same nanosecond keep the page's order.
+TEST(GrafanaLokiPaging, APageOfSeveralStreamsIsMergedStably) {
+  const std::vector<LogEntry> page = {line(10, "a10"), line(20, "a20"), line(30, "a30"), line(10, "b10"),
+                                      line(25, "b25"), line(30, "b30"), line(5, "c5"),   line(20, "c20")};
+  for (const bool backward : {false, true}) {
+    auto r = walk_loki_window(all(), 100, backward, 100,
+                              [&](const LokiPage&) -> Result<std::vector<LogEntry>> { return page; });
+    ASSERT_TRUE(r.ok());
+    std::vector<std::string> got;
+    for (const auto& e : r->entries) got.push_back(e.message);
+    // Oldest first either way; ties: in page order walking forward, and in
+    // reverse page order walking backward (the walk is reversed at the end).
+    const std::vector<std::string> forward = {"c5", "a10", "b10", "a20", "c20", "b25", "a30", "b30"};
+    const std::vector<std::string> reversed = {"c5", "b10", "a10", "c20", "a20", "b25", "b30", "a30"};
+    EXPECT_EQ(got, backward ? reversed : forward) << "backward=" << backward;
+  }
+}
+
 TEST(GrafanaLokiPaging, FetchErrorsPropagate) {
   auto r = walk_loki_window(all(), 10, true, 5, [](const LokiPage&) -> Result<std::vector<LogEntry>> {
     return make_error(ErrorCode::kUnavailable, "down");
