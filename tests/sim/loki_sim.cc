@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 #include <boost/json.hpp>
 
+#include "core/json_writer.h"
 #include "sim/sim_server_query.h"
 
 namespace tinkr::sim {
@@ -34,7 +35,10 @@ struct Matcher {
 
   bool matches(const Attributes& labels) const {
     auto it = labels.find(name);
-    const std::string v = it == labels.end() ? std::string() : it->second;
+    return matches_value(it == labels.end() ? std::string_view() : std::string_view(it->second));
+  }
+  // The label's value; "" when absent.
+  bool matches_value(std::string_view v) const {
     if (op == "=") return v == value;
     if (op == "!=") return v != value;
     const bool m = RE2::FullMatch(v, *re);
@@ -243,15 +247,22 @@ struct LokiSim::Impl {
     if (!e.span_id.empty()) a["span_id"] = e.span_id;
     return a;
   }
+  // One of stream_labels(e), without building the map (run per stored line
+  // per query).
+  std::string stream_label(const LogEntry& e, std::string_view name) const {
+    if (name == options.service_label) return e.service;
+    if (name == "level" && e.level != Level::kUnknown) return lower(level_name(e.level));
+    return {};
+  }
   bool matches(const Pipeline& p, const LogEntry& e) const {
-    Attributes labels = stream_labels(e);
     for (const auto& m : p.selector) {
-      if (!m.matches(labels)) return false;
+      if (!m.matches_value(stream_label(e, m.name))) return false;
     }
     for (const auto& f : p.lines) {
       if (!f.matches(e.message)) return false;
     }
     if (!p.label_filters.empty()) {
+      Attributes labels = stream_labels(e);
       for (auto& [k, v] : metadata(e)) labels.emplace(k, v);
       for (const auto& any : p.label_filters) {
         if (!std::any_of(any.begin(), any.end(), [&](const Matcher& m) { return m.matches(labels); })) return false;
@@ -361,30 +372,65 @@ struct LokiSim::Impl {
     });
     if (hits.size() > limit) hits.resize(limit);
     // Group into streams, keeping the direction order inside each.
-    std::map<Attributes, json::array> groups;
+    std::map<Attributes, std::vector<const LogEntry*>> groups;
     for (const LogEntry* e : hits) {
       Attributes labels = stream_labels(*e);
-      json::array tuple{std::to_string(to_unix_nanos(e->time)), e->message};
-      if (categorize) {
-        json::object sm;
-        for (const auto& [k, v] : metadata(*e)) sm[k] = v;
-        json::object third;
-        if (!sm.empty()) third["structuredMetadata"] = std::move(sm);
-        tuple.push_back(std::move(third));
-      } else {
+      if (!categorize) {
         for (const auto& [k, v] : metadata(*e)) labels.emplace(k, v);
       }
-      groups[labels].push_back(std::move(tuple));
+      groups[std::move(labels)].push_back(e);
     }
-    json::array result;
-    for (auto& [labels, values] : groups) {
-      json::object stream;
-      for (const auto& [k, v] : labels) stream[k] = v;
-      result.push_back(json::object{{"stream", std::move(stream)}, {"values", std::move(values)}});
+    // Written directly, as Loki streams its answers: a json::value tree of
+    // every value (and its copies) was most of the simulator's time, which a
+    // benchmark through it counts (bench/logs_e2e_bench.cc).
+    std::string body;
+    body.reserve(256 + hits.size() * 320);
+    body += R"({"status":"success","data":{"resultType":"streams","result":[)";
+    bool first_stream = true;
+    for (const auto& [labels, entries] : groups) {
+      if (!first_stream) body += ',';
+      first_stream = false;
+      body += R"({"stream":)";
+      append_string_object(body, labels);
+      body += R"(,"values":[)";
+      for (size_t i = 0; i < entries.size(); ++i) {
+        const LogEntry& e = *entries[i];
+        if (i > 0) body += ',';
+        body += '[';
+        append_json_string(body, std::to_string(to_unix_nanos(e.time)));
+        body += ',';
+        append_json_string(body, e.message);
+        if (categorize) {
+          body += ",{";
+          const Attributes sm = metadata(e);
+          if (!sm.empty()) {
+            body += R"("structuredMetadata":)";
+            append_string_object(body, sm);
+          }
+          body += '}';
+        }
+        body += ']';
+      }
+      body += "]}";
     }
-    json::object data{{"resultType", "streams"}, {"result", std::move(result)}, {"stats", json::object{}}};
-    if (categorize) data["encodingFlags"] = json::array{"categorize-labels"};
-    return ScriptedResponse::json(200, json::serialize(json::object{{"status", "success"}, {"data", std::move(data)}}));
+    body += R"(],"stats":{})";
+    if (categorize) body += R"(,"encodingFlags":["categorize-labels"])";
+    body += "}}";
+    return ScriptedResponse::json(200, std::move(body));
+  }
+
+  // {"k":"v",…} in the map's order.
+  static void append_string_object(std::string& out, const Attributes& a) {
+    out += '{';
+    bool first = true;
+    for (const auto& [k, v] : a) {
+      if (!first) out += ',';
+      first = false;
+      append_json_string(out, k);
+      out += ':';
+      append_json_string(out, v);
+    }
+    out += '}';
   }
 
   ScriptedResponse volume(const Pipeline& p, const std::string& by, int64_t range_ns, int64_t start, int64_t end,
