@@ -157,6 +157,33 @@ TEST_P(HttpClientTest, HonoursRetryAfterAndGivesUpWhenTooLong) {
   EXPECT_EQ(r2->status, 200);
 }
 
+TEST_P(HttpClientTest, RetryAfterReplacesTheBackoff) {
+  // Retry-After: 5 is within max_retry_after but past the 1 s total deadline:
+  // waiting what the peer asked means no second attempt. A client that
+  // ignored the header would retry after its ~5 ms backoff.
+  LoopbackHttpServer server;
+  auto later = ScriptedResponse::text(429, "later");
+  later.headers.emplace_back("Retry-After", "5");
+  server.enqueue("GET", "/q", later);
+  server.route("GET", "/q", [](const auto&) { return ScriptedResponse::text(200, "ok"); });
+  HttpClientOptions o = fast_retries();
+  o.retry.total_deadline = Millis(1000);
+  HttpClient client(o);
+  auto r = client.get(server.url() + "/q");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->status, 429);
+  EXPECT_EQ(server.request_count(), 1u);
+
+  // Without the header the same client retries (and succeeds).
+  LoopbackHttpServer plain;
+  plain.enqueue("GET", "/q", ScriptedResponse::text(429, "later"));
+  plain.route("GET", "/q", [](const auto&) { return ScriptedResponse::text(200, "ok"); });
+  auto r2 = client.get(plain.url() + "/q");
+  ASSERT_TRUE(r2.ok()) << r2.error().message;
+  EXPECT_EQ(r2->status, 200);
+  EXPECT_EQ(plain.request_count(), 2u);
+}
+
 TEST_P(HttpClientTest, ConnectionRefusedSaysWhatToCheck) {
   const int port = closed_port();
   HttpClient client(fast_retries(2));
