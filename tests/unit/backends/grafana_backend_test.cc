@@ -4,15 +4,21 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <fstream>
 #include <set>
+#include <sstream>
+
+#include <fmt/format.h>
 
 #include "backends/grafana/grafana_backend.h"
 #include "net/http_client.h"
 #include "scenario/scenario.h"
 #include "sim/loki_sim.h"
+#include "sim/sim_server_query.h"
 #include "sim/tempo_sim.h"
 #include "testing/loopback_http_server.h"
 #include "testing/ports.h"
+#include "testing/tls_loopback_server.h"
 
 namespace tinkr {
 namespace {
@@ -260,12 +266,22 @@ TEST(GrafanaBackendLoki, LogVolumeOnARangeNotOnWholeMilliseconds) {
 }
 
 TEST(GrafanaBackendLoki, ServiceLabelIsConfigurable) {
-  sim::LokiSim loki(the_scenario().logs, loki_options("app"));
-  auto b = backend({{"loki_url", loki.url()}, {"service_label", "app"}});
-  auto r = b->query_logs(logs_query(scenario::kOrderService, 10));
-  ASSERT_TRUE(r.ok()) << r.error().message;
-  ASSERT_EQ(r->size(), 10u);
-  EXPECT_EQ(r->front().service, scenario::kOrderService);
+  // Every label name a Loki deployment commonly uses for the service.
+  for (const char* label : {"service_name", "service", "app", "job", "container"}) {
+    SCOPED_TRACE(label);
+    sim::LokiSim loki(the_scenario().logs, loki_options(label));
+    auto b = backend({{"loki_url", loki.url()}, {"service_label", label}});
+    auto r = b->query_logs(logs_query(scenario::kOrderService, 10));
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    ASSERT_EQ(r->size(), 10u);
+    for (const auto& e : *r) EXPECT_EQ(e.service, scenario::kOrderService);
+    auto explain = b->explain_logs(logs_query(scenario::kOrderService, 10));
+    ASSERT_TRUE(explain.ok());
+    EXPECT_EQ(explain->rfind(fmt::format("{{{}=\"{}\"}}", label, scenario::kOrderService), 0), 0u) << *explain;
+    auto services = b->list_services(the_scenario().range);
+    ASSERT_TRUE(services.ok()) << services.error().message;
+    EXPECT_EQ(*services, the_scenario().services);
+  }
   EXPECT_EQ(
       make_grafana_backend(profile({{"service_label", "bad label"}}), config::Environment::from_map({})).error().code,
       ErrorCode::kConfig);
@@ -286,6 +302,36 @@ TEST(GrafanaBackendLoki, TenantAndAuthHeaders) {
   sim::LokiSim basic(the_scenario().logs, loki_options("service_name", "", net::basic_auth("12345", "secret")));
   auto b = backend({{"loki_url", basic.url()}, {"loki_username", "12345"}, {"password", "secret"}});
   EXPECT_TRUE(b->query_logs(logs_query(scenario::kPaymentsApi, 5)).ok());
+
+  // Grafana Cloud: the stack's user id and the access-policy token (the API key) as its password.
+  sim::LokiSim cloud(the_scenario().logs, loki_options("service_name", "", net::basic_auth("67890", "glc_token")));
+  auto c = backend({{"loki_url", cloud.url()}, {"loki_username", "67890"}}, {{"GRAFANA_API_KEY", "glc_token"}});
+  auto cr = c->query_logs(logs_query(scenario::kPaymentsApi, 5));
+  EXPECT_TRUE(cr.ok()) << cr.error().message;
+  auto wrong = backend({{"loki_url", cloud.url()}, {"loki_username", "67890"}}, {{"GRAFANA_API_KEY", "other"}});
+  EXPECT_EQ(wrong->query_logs(logs_query(scenario::kPaymentsApi, 5)).error().code, ErrorCode::kUnauthenticated);
+}
+
+TEST(GrafanaBackendLoki, OldestLinesWhenNotNewestFirst) {
+  // direction=forward: the limit keeps the oldest lines of the window.
+  sim::LokiSim loki(the_scenario().logs);
+  auto b = backend({{"loki_url", loki.url()}, {"loki_max_entries", "40"}});
+  LogQuery q = logs_query(scenario::kPaymentsApi, 100);
+  q.newest_first = false;
+  auto r = b->query_logs(q);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  const auto expected = scenario_logs(scenario::kPaymentsApi);
+  ASSERT_EQ(r->size(), 100u);
+  for (size_t i = 0; i < r->size(); ++i) {
+    EXPECT_EQ((*r)[i].time, expected[i].time) << i;
+    EXPECT_EQ((*r)[i].message, expected[i].message) << i;
+  }
+  std::set<std::string> directions;
+  for (const auto& req : loki.server().requests()) {
+    if (req.path == "/loki/api/v1/query_range")
+      directions.insert(sim::param(sim::decode_query(req.query), "direction").value_or(""));
+  }
+  EXPECT_EQ(directions, std::set<std::string>{"forward"});
 }
 
 TEST(GrafanaBackendConfig, MissingUrlNamesTheKeyEnvFillsGaps) {
@@ -310,6 +356,20 @@ TEST(GrafanaBackendConfig, MissingUrlNamesTheKeyEnvFillsGaps) {
   // The profile wins over the environment.
   auto profile_wins = backend({{"loki_url", loki.url()}}, {{"GRAFANA_LOKI_URL", "http://127.0.0.1:1"}});
   EXPECT_TRUE(profile_wins->query_logs(logs_query(scenario::kPaymentsApi, 3)).ok());
+
+  // GRAFANA_TEMPO_URL and GRAFANA_PROMETHEUS_URL fill tempo_url and prometheus_url.
+  sim::TempoSim tempo(the_scenario().traces);
+  auto tempo_env = backend({}, {{"GRAFANA_TEMPO_URL", tempo.url()}});
+  auto trace = tempo_env->get_trace(the_scenario().traces.front().trace_id);
+  EXPECT_TRUE(trace.ok()) << trace.error().message;
+  LoopbackHttpServer prometheus;
+  prometheus.route("GET", "/api/v1/query_range", [](const testing::RecordedRequest&) {
+    return ScriptedResponse::json(200, R"({"status":"success","data":{"resultType":"matrix","result":[]}})");
+  });
+  auto prometheus_env = backend({}, {{"GRAFANA_PROMETHEUS_URL", prometheus.url()}});
+  auto metrics = prometheus_env->get_metrics(mq);
+  EXPECT_TRUE(metrics.ok()) << metrics.error().message;
+  EXPECT_EQ(prometheus.request_count(), 1u);
 }
 
 TEST(GrafanaBackendTempo, SearchAndTraceById) {
@@ -324,9 +384,30 @@ TEST(GrafanaBackendTempo, SearchAndTraceById) {
   ASSERT_TRUE(traces.ok()) << traces.error().message;
   ASSERT_FALSE(traces->empty());
   EXPECT_TRUE(std::is_sorted(traces->begin(), traces->end(), [](auto& a, auto& b) { return a.duration > b.duration; }));
+  std::map<std::string, const Trace*> scenario_traces;
+  for (const auto& t : the_scenario().traces) scenario_traces[t.trace_id] = &t;
   for (const auto& t : *traces) {
     EXPECT_EQ(t.trace_id.size(), 32u);
     EXPECT_TRUE(t.has_error);
+    // Tempo was asked for failing traces only ({ status = error }), not merely labelled so here.
+    ASSERT_TRUE(scenario_traces.count(t.trace_id)) << t.trace_id;
+    EXPECT_TRUE(scenario_traces[t.trace_id]->has_error) << t.trace_id;
+  }
+  EXPECT_LE(traces->size(), 10u);
+
+  // Minimum duration and the time range reach Tempo too.
+  TraceQuery slow;
+  slow.service = scenario::kPaymentsApi;
+  slow.range = {the_scenario().truth.onset, the_scenario().range.to};
+  slow.min_duration = std::chrono::seconds(5);
+  slow.limit = 50;
+  auto slow_traces = b->get_traces(slow);
+  ASSERT_TRUE(slow_traces.ok()) << slow_traces.error().message;
+  ASSERT_FALSE(slow_traces->empty());
+  for (const auto& t : *slow_traces) {
+    ASSERT_TRUE(scenario_traces.count(t.trace_id)) << t.trace_id;
+    EXPECT_GE(scenario_traces[t.trace_id]->duration, std::chrono::seconds(5)) << t.trace_id;
+    EXPECT_GE(t.start, slow.range.from - std::chrono::seconds(1)) << t.trace_id;  // Tempo's range is in seconds
   }
   auto full = b->get_trace(traces->front().trace_id);
   ASSERT_TRUE(full.ok()) << full.error().message;
@@ -430,6 +511,58 @@ TEST(GrafanaBackendFailures, PrometheusErrorBodyIsSurfaced) {
   EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
   EXPECT_NE(r.error().message.find("parse error: unexpected <op:*>"), std::string::npos) << r.error().message;
   EXPECT_NE(r.error().message.find("bad_data"), std::string::npos);
+}
+
+std::string conformance_sample(const std::string& rel) {
+  std::ifstream in(std::string(TINKR_SHARED_DIR) + "/conformance/" + rel);
+  EXPECT_TRUE(in.good()) << rel;
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+TEST(GrafanaBackendPrometheus, InstantQueryWhenTheRangeIsAPoint) {
+  // from == to: /api/v1/query at that time (Prometheus' documented answer), not query_range.
+  LoopbackHttpServer server;
+  server.route("GET", "/api/v1/query", [](const testing::RecordedRequest&) {
+    return ScriptedResponse::json(200, conformance_sample("prometheus/query.response.json"));
+  });
+  auto b = backend({{"prometheus_url", server.url()}});
+  MetricQuery q;
+  q.metric = "up";
+  q.range = {from_unix_nanos(1435781451781000000), from_unix_nanos(1435781451781000000)};
+  auto r = b->get_metrics(q);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  ASSERT_EQ(r->size(), 2u);
+  EXPECT_EQ((*r)[0].name, "up");
+  EXPECT_EQ((*r)[0].labels.at("job"), "prometheus");
+  EXPECT_EQ((*r)[0].labels.count("__name__"), 0u);
+  ASSERT_EQ((*r)[0].points.size(), 1u);
+  EXPECT_EQ(to_unix_nanos((*r)[0].points[0].time), 1435781451781000000);
+  EXPECT_EQ((*r)[0].points[0].value, 1);
+  EXPECT_EQ((*r)[1].points[0].value, 0);
+  ASSERT_EQ(server.request_count(), 1u);
+  const auto params = sim::decode_query(server.requests()[0].query);
+  EXPECT_EQ(sim::param(params, "query"), "up");
+  EXPECT_EQ(sim::param(params, "time"), "1435781451.781");
+}
+
+TEST(GrafanaBackendConnections, TlsWithACustomCa) {
+  // Loki behind https with a private CA: trusted through ca_file, refused without it.
+  testing::TlsLoopbackServer loki(200, "application/json",
+                                  conformance_sample("grafana-loki/label_values.response.json"));
+  auto trusted = backend({{"loki_url", loki.url()}, {"ca_file", loki.cert_file().string()}, {"max_attempts", "1"}});
+  auto services = trusted->list_services(the_scenario().range);
+  ASSERT_TRUE(services.ok()) << services.error().message;
+  EXPECT_EQ(*services, (std::vector<std::string>{"axolotl", "cat", "dog"}));
+  EXPECT_EQ(loki.requests(), 1u);
+
+  auto system_store = backend({{"loki_url", loki.url()}, {"max_attempts", "1"}});
+  auto refused = system_store->list_services(the_scenario().range);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::kUnavailable);
+  EXPECT_NE(refused.error().message.find("ca_file"), std::string::npos) << refused.error().message;
+  EXPECT_EQ(loki.requests(), 1u);  // no request went out over an untrusted connection
 }
 
 TEST(GrafanaBackendRegistry, RegisteredByName) {
