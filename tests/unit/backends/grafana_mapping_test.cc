@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "backends/grafana/loki_mapping.h"
@@ -126,6 +127,28 @@ TEST(GrafanaPrometheus, EscapingAndTemplates) {
   EXPECT_EQ(raw->unit, "By");
 
   EXPECT_EQ(resolve_metric("request_rate", "", {}).error().code, ErrorCode::kInvalidArgument);
+}
+
+TEST(GrafanaPrometheus, SixDefaultAliasesCarryTheService) {
+  const std::map<std::string, std::string> units = {
+      {"request_rate", "req/s"}, {"error_rate", "1"}, {"latency_p99", "s"},
+      {"latency_p50", "s"},      {"cpu", "1"},        {"memory", "By"}};
+  for (const auto& [alias, unit] : units) {
+    SCOPED_TRACE(alias);
+    auto r = resolve_metric(alias, "payments-api", {});
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    EXPECT_TRUE(r->alias);
+    EXPECT_EQ(r->name, alias);
+    EXPECT_EQ(r->unit, unit);
+    std::string filled = default_metric_templates().at(alias);
+    for (size_t at; (at = filled.find("{{service}}")) != std::string::npos;) filled.replace(at, 11, "payments-api");
+    EXPECT_EQ(r->promql, filled);
+    EXPECT_NE(r->promql.find(R"(job="payments-api")"), std::string::npos) << r->promql;
+    EXPECT_EQ(r->promql.find("{{"), std::string::npos) << r->promql;
+  }
+  EXPECT_NE(default_metric_templates().at("latency_p50").find("histogram_quantile(0.5,"), std::string::npos);
+  EXPECT_NE(default_metric_templates().at("latency_p99").find("histogram_quantile(0.99,"), std::string::npos);
+  EXPECT_EQ(default_metric_templates().size(), 6u);
 }
 
 TEST(GrafanaPrometheus, StepStaysUnderElevenThousandPoints) {
