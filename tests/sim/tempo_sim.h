@@ -5,7 +5,9 @@
 // "scopeSpans", base64 ids, nanosecond strings, enum names), /api/echo.
 //
 // TraceQL: the spansets our backend emits — `resource.service.name = "…"`,
-// `.attr = "…"`, `status = error`, `traceDuration >= <d>` joined by && —
+// `.attr = "…"` (also inside `(.attr = 500 || .attr = "500")`, where the
+// string alternative is the one that counts: the simulator's attributes are
+// strings), `status = error`, `traceDuration >= <d>` joined by && —
 // anything else is a 400 with Tempo's text error. Checks the X-Scope-OrgID
 // header when a tenant is configured, and start < end. Unknown trace: 404.
 // Thread-safe (the server's thread answers; data is immutable).

@@ -1,6 +1,7 @@
 #include "backends/grafana/tempo_mapping.h"
 
 #include <openssl/evp.h>
+#include <re2/re2.h>
 
 #include <algorithm>
 #include <charconv>
@@ -131,6 +132,16 @@ Result<std::string> traceql_attribute(std::string_view key) {
   return fmt::format(".\"{}\"", escape_traceql_string(key));
 }
 
+// `attr = value`. TraceQL compares typed values and never converts (an int
+// attribute such as http.status_code is not equal to "500"), so a value that
+// reads as a number or a boolean matches the typed literal or the string.
+std::string traceql_equals(const std::string& attr, std::string_view value) {
+  static const RE2 kTypedLiteral(R"(-?(0|[1-9][0-9]{0,17})(\.[0-9]{1,17})?|true|false)");
+  std::string as_string = fmt::format("{} = \"{}\"", attr, escape_traceql_string(value));
+  if (!RE2::FullMatch(value, kTypedLiteral)) return as_string;
+  return fmt::format("({} = {} || {})", attr, value, as_string);
+}
+
 }  // namespace
 
 std::optional<std::string> normalize_id(std::string_view id, size_t hex_digits) {
@@ -162,7 +173,7 @@ Result<std::string> build_traceql(const TraceQuery& q) {
   }
   for (const auto& [key, value] : q.tags) {
     TINKR_ASSIGN_OR_RETURN(std::string attr, traceql_attribute(key));
-    conditions.push_back(fmt::format("{} = \"{}\"", attr, escape_traceql_string(value)));
+    conditions.push_back(traceql_equals(attr, value));
   }
   std::vector<std::string> spansets;
   if (!conditions.empty()) {

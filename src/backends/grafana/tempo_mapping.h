@@ -28,8 +28,9 @@ Result<std::string> parse_user_trace_id(std::string_view id);
 std::string escape_traceql_string(std::string_view text);
 
 // The TraceQL `q` of a search: the service (resource.service.name) and tag
-// filters in one spanset, `{ status = error }` and `{ traceDuration >= D }`
-// as further spansets; `{ }` when there is nothing to filter on.
+// filters in one spanset (a tag value that reads as a number or true/false
+// matches that typed value or the string: TraceQL does not convert types), `{ status = error }` and `{ traceDuration >=
+// D }` as further spansets; `{ }` when there is nothing to filter on.
 Result<std::string> build_traceql(const TraceQuery& q);
 
 // The /api/search answer as trace summaries (no spans), in answer order.

@@ -238,6 +238,12 @@ TEST(GrafanaTempoMapping, TraceQL) {
   EXPECT_EQ(
       build_traceql(q).value(),
       R"({ resource.service.name = "pay\"ments" && .http.method = "GET" && ."user-agent" = "curl" } && { status = error } && { traceDuration >= 500ms })");
+  // Numbers and booleans: TraceQL does not convert types, so either the typed value or the string.
+  q = TraceQuery{};
+  q.tags = {{"http.status_code", "500"}, {"retry", "true"}, {"ratio", "-0.25"}, {"version", "2.1.0"}};
+  EXPECT_EQ(build_traceql(q).value(),
+            R"({ (.http.status_code = 500 || .http.status_code = "500") && (.ratio = -0.25 || .ratio = "-0.25") )"
+            R"(&& (.retry = true || .retry = "true") && .version = "2.1.0" })");
   q.tags = {{"bad key}", "x"}};
   EXPECT_EQ(build_traceql(q).error().code, ErrorCode::kInvalidArgument);
 }
