@@ -326,6 +326,114 @@ TEST_F(GrafanaE2e, TraceListAndWaterfall) {
   EXPECT_NE(r.out.find(traces->front().trace_id), std::string::npos);
 }
 
+// Traces of the scenario whose payments-api server span answered `status`.
+std::set<std::string> traces_with_payments_status(const scenario::Scenario& s, const std::string& status) {
+  std::set<std::string> out;
+  for (const auto& t : s.traces) {
+    for (const auto& span : t.spans) {
+      auto it = span.attributes.find("http.status_code");
+      if (span.service == scenario::kPaymentsApi && it != span.attributes.end() && it->second == status) {
+        out.insert(t.trace_id);
+      }
+    }
+  }
+  return out;
+}
+
+TEST_F(GrafanaE2e, TraceLimitAndTagsAsTheOriginalSpellsThem) {
+  // `tinkr trace payments-api --since 1h --limit 5 --tags k=v --json`: the
+  // original's flags, through the server, as TraceQL to Tempo.
+  const auto timeouts = traces_with_payments_status(data(), "504");
+  const auto answered = traces_with_payments_status(data(), "200");
+  ASSERT_FALSE(timeouts.empty());
+  ASSERT_FALSE(answered.empty());
+  const Timestamp asked = now();
+  auto traces_of = [&](const std::string& tag, const std::string& limit) {
+    CliRun r = tinkr({"trace", "payments-api", "--since", "1h", "--limit", limit, "--tags", tag, "--json"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    auto v = parse_json(r.out);
+    EXPECT_TRUE(v.ok()) << r.out;
+    if (!v.ok()) return std::vector<Trace>{};
+    auto traces = from_json_array<Trace>(*find_field(*v, "traces"));
+    EXPECT_TRUE(traces.ok()) << r.out;
+    return traces.ok() ? *traces : std::vector<Trace>{};
+  };
+  const auto slow = traces_of("http.status_code=504", "5");
+  ASSERT_FALSE(slow.empty());
+  EXPECT_LE(slow.size(), 5u);
+  for (const auto& t : slow) {
+    EXPECT_TRUE(timeouts.count(t.trace_id)) << t.trace_id << " did not answer 504";
+    EXPECT_GE(t.start, asked - minutes(60) - seconds(1)) << t.trace_id << " is older than --since 1h";
+  }
+  const auto fine = traces_of("http.status_code=200", "20");
+  ASSERT_FALSE(fine.empty());
+  EXPECT_LE(fine.size(), 20u);
+  for (const auto& t : fine) EXPECT_TRUE(answered.count(t.trace_id)) << t.trace_id << " did not answer 200";
+
+  CliRun bad = tinkr({"trace", "payments-api", "--tags", "http.status_code"});
+  EXPECT_EQ(bad.exit_code, 2) << bad.out << bad.err;
+  EXPECT_NE(bad.err.find("key=value"), std::string::npos) << bad.err;
+}
+
+TEST_F(GrafanaE2e, TraceByIdAsTheRcaReportSuggests) {
+  // `tinkr rca` ends with "Open a failing trace: `tinkr trace <id>`".
+  const Trace* failing = nullptr;
+  for (const auto& t : data().traces) {
+    if (t.has_error && t.root_service == scenario::kOrderService && t.duration >= seconds(5)) failing = &t;
+  }
+  ASSERT_NE(failing, nullptr);
+  CliRun r = tinkr({"trace", failing->trace_id});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.rfind("Trace: " + failing->trace_id, 0), 0u) << r.out;
+  EXPECT_NE(r.out.find("POST /fraud/check"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("✗"), std::string::npos) << r.out;
+
+  CliRun j = tinkr({"trace", failing->trace_id, "-o", "json"});
+  ASSERT_EQ(j.exit_code, 0) << j.err;
+  auto v = parse_json(j.out);
+  ASSERT_TRUE(v.ok()) << j.out;
+  auto trace = from_json<Trace>(*v);
+  ASSERT_TRUE(trace.ok()) << j.out;
+  EXPECT_EQ(trace->trace_id, failing->trace_id);
+  EXPECT_EQ(trace->spans.size(), failing->spans.size());
+
+  CliRun missing = tinkr({"trace", "0123456789abcdef0123456789abcdef"});
+  EXPECT_EQ(missing.exit_code, 1) << missing.out << missing.err;
+  EXPECT_NE(missing.err.find("not found"), std::string::npos) << missing.err;
+}
+
+TEST_F(GrafanaE2e, FlagsAfterTheCommandAndTheServersBounds) {
+  // The original's examples put the output flags after the command.
+  std::vector<std::string> args = {"logs", "payments-api", "-n", "3", "--output", "jsonlines"};
+  for (auto& a : scenario_window(minutes(60))) args.push_back(a);
+  CliRun jl = tinkr(args);
+  ASSERT_EQ(jl.exit_code, 0) << jl.err;
+  auto rows = lines_of(jl.out);
+  while (!rows.empty() && rows.back().empty()) rows.pop_back();
+  ASSERT_EQ(rows.size(), 3u) << jl.out;
+  for (const auto& row : rows) EXPECT_TRUE(parse_json(row).ok()) << row;
+
+  CliRun m = tinkr({"metrics", "payments-api", "--metric", "error_rate", "--since", "1h", "--json"});
+  ASSERT_EQ(m.exit_code, 0) << m.err;
+  auto mv = parse_json(m.out);
+  ASSERT_TRUE(mv.ok()) << m.out;
+  auto series = from_json_array<MetricSeries>(*find_field(*mv, "series"));
+  ASSERT_TRUE(series.ok()) << m.out;
+  ASSERT_EQ(series->size(), 1u);
+  EXPECT_EQ(series->front().name, "error_rate");
+
+  // Beyond what the server takes in one request: the CLI says which flag,
+  // before any call (the server would only name its JSON field).
+  const size_t before = stack_->loki.query_count();
+  CliRun many = tinkr({"logs", "payments-api", "-n", "20000"});
+  EXPECT_EQ(many.exit_code, 2) << many.out << many.err;
+  EXPECT_NE(many.err.find("--limit"), std::string::npos) << many.err;
+  CliRun slow_poll = tinkr({"tail", "payments-api", "-p", "120"});
+  EXPECT_EQ(slow_poll.exit_code, 2) << slow_poll.out << slow_poll.err;
+  EXPECT_NE(slow_poll.err.find("--poll"), std::string::npos) << slow_poll.err;
+  EXPECT_EQ(stack_->loki.query_count(), before);
+}
+
 TEST_F(GrafanaE2e, AnomalyFindsTheIncident) {
   CliRun r = tinkr({"anomaly", "payments-api", "--since", "1h"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
