@@ -254,6 +254,30 @@ TEST_F(GrafanaE2e, TailShowsHistoryThenEachNewLineOnceAndStopsOnCtrlC) {
   }
 }
 
+TEST_F(GrafanaE2e, TailHistoryHonoursTheQuery) {
+  // `tinkr tail payments-api -n 4 -q level:WARN`: only WARN lines before the marker.
+  auto tail = server().spawn_tinkr({"tail", "payments-api", "-n", "4", "-q", "level:WARN", "-p", "0.5"});
+  ASSERT_NE(tail, nullptr);
+  ASSERT_TRUE(tail->wait_for_stdout_line("--- live stream ---", seconds(30)).has_value())
+      << tail->stdout_text() << tail->stderr_text();
+  tail->signal(SIGINT);
+  auto code = tail->wait(seconds(10));
+  ASSERT_TRUE(code.has_value()) << "tail did not stop on SIGINT";
+  EXPECT_EQ(*code, 0) << tail->stderr_text();
+  const std::string out = tail->stdout_text();
+  std::vector<std::string> history;
+  for (const auto& row : lines_of(out.substr(0, out.find("--- live stream ---")))) {
+    if (row.empty() || row.rfind("Tailing ", 0) == 0) continue;
+    history.push_back(row);
+  }
+  ASSERT_EQ(history.size(), 4u) << out;
+  for (const auto& row : history) {
+    EXPECT_NE(row.find("WARN"), std::string::npos) << row;
+    EXPECT_EQ(row.find("ERROR"), std::string::npos) << row;
+    EXPECT_EQ(row.find("INFO"), std::string::npos) << row;
+  }
+}
+
 TEST_F(GrafanaE2e, MetricsByAliasAndRawPromQL) {
   std::vector<std::string> args = {"metrics", "payments-api", "-m", "latency_p99"};
   for (auto& a : scenario_window(minutes(90))) args.push_back(a);

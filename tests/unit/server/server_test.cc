@@ -315,6 +315,19 @@ TEST(ServerTest, TailFromResumesAfterTheClientsOwnHistory) {
   EXPECT_EQ(count_of(got, "written-meanwhile"), 1u) << got;
 }
 
+TEST(ServerTest, TailAppliesTheFilterToEveryPoll) {
+  // `tinkr tail -q`: the query goes into each poll, oldest first from the cursor.
+  auto s = start();
+  s.backend->add_log(line("api", now() - std::chrono::seconds(5), "seen"));
+  const std::string body = R"({"service":"api","lines":0,"poll_seconds":0.1,"query":"level:error AND timeout"})";
+  testing::stream_until(s.port(), "/api/v1/tail", body, kViewer,
+                        [](const std::string& text) { return count_of(text, "keep-alive") >= 2; });
+  const LogQuery q = s.backend->last_query();
+  EXPECT_EQ(q.filter, "level:error AND timeout");
+  EXPECT_EQ(q.service, "api");
+  EXPECT_FALSE(q.newest_first);
+}
+
 TEST(ServerTest, GracefulStopFinishesInFlightRequests) {
   auto s = start();
   s.backend->add_log(line("api", now() - std::chrono::seconds(5), "slow"));
