@@ -430,6 +430,31 @@ TEST(GrafanaBackendTempo, SearchAndTraceById) {
   EXPECT_TRUE(b->check().ok());
 }
 
+TEST(GrafanaBackendTempo, HexIdWithoutLeadingZerosOpensTheBase64Trace) {
+  // Tempo's search drops a trace id's leading zeros (the simulator too:
+  // "traceID":"<24 digits>"); its trace answer has base64 ids.
+  Trace t = the_scenario().traces.front();
+  t.trace_id = "00000000" + t.trace_id.substr(8);
+  for (auto& s : t.spans) s.trace_id = t.trace_id;
+  sim::TempoSim tempo({t});
+  auto b = backend({{"tempo_url", tempo.url()}});
+  TraceQuery q;
+  q.range = the_scenario().range;
+  auto traces = b->get_traces(q);
+  ASSERT_TRUE(traces.ok()) << traces.error().message;
+  ASSERT_EQ(traces->size(), 1u);
+  EXPECT_EQ(traces->front().trace_id, t.trace_id);
+  auto full = b->get_trace(traces->front().trace_id);
+  ASSERT_TRUE(full.ok()) << full.error().message;
+  EXPECT_EQ(full->trace_id, t.trace_id);
+  ASSERT_EQ(full->spans.size(), t.spans.size());
+  for (const auto& s : full->spans) EXPECT_EQ(s.trace_id, t.trace_id);
+  // As a user would type it from the search answer: without the zeros.
+  auto typed = b->get_trace(t.trace_id.substr(8));
+  ASSERT_TRUE(typed.ok()) << typed.error().message;
+  EXPECT_EQ(typed->spans.size(), t.spans.size());
+}
+
 // ---- failure modes ----
 
 TEST(GrafanaBackendFailures, DownSlow500Garbage) {

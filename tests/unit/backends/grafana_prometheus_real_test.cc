@@ -109,6 +109,20 @@ TEST_F(GrafanaRealPrometheus, RawPromQLAndStep) {
   EXPECT_TRUE(evil->empty());
 }
 
+TEST_F(GrafanaRealPrometheus, LongRangesStayUnderElevenThousandPoints) {
+  // Sixty days at a requested 1 s step would be 5.2 M points: Prometheus
+  // refuses more than 11,000 per series, so the backend widens the step.
+  auto b = backend();
+  MetricQuery q = query("sum(http_server_request_rate)", "");
+  q.range = {server_->data.range.to - std::chrono::hours(24 * 60), server_->data.range.to};
+  q.step = std::chrono::seconds(1);
+  auto r = b->get_metrics(q);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  ASSERT_EQ(r->size(), 1u);
+  EXPECT_FALSE(r->front().points.empty());
+  EXPECT_LE(r->front().points.size(), 11000u);
+}
+
 TEST_F(GrafanaRealPrometheus, BadQuerySurfacesPrometheusError) {
   auto b = backend();
   auto r = b->get_metrics(query("sum(rate(http_server_request_rate[5m])", ""));
