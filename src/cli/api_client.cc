@@ -67,7 +67,7 @@ Result<std::string> ApiClient::post_text(std::string_view path, const boost::jso
   r.body = to_json_string(body);
   // One more try only when the server could not be reached. Its answers are
   // final: it already retried its backend (honouring Retry-After), so asking
-  // again after a 429/502/503/504 would only double the wait and the load.
+  // again after a 429/500/502/503/504 would only double the wait and the load.
   r.retry = net::RetryPolicy::none();
   r.retry->max_attempts = 2;
   r.retry->retry_statuses = false;

@@ -8,7 +8,7 @@
 // "could not connect to http://127.0.0.1:3100 (connection refused): is Loki
 // running? check loki_url"), it did not answer in time (kDeadlineExceeded), the
 // answer was larger than the cap (kPayloadTooLarge), or the caller cancelled
-// (kCancelled). Answers 429/502/503/504 and connection errors are retried with
+// (kCancelled). Answers 429/500/502/503/504 and connection errors are retried with
 // exponential backoff and full jitter, honouring Retry-After, within the
 // policy's attempts and total deadline; the last answer is returned when they
 // run out.

@@ -32,7 +32,9 @@ std::optional<time_t> parse_http_date(std::string_view text) {
 
 }  // namespace
 
-bool is_retryable_status(int status) { return status == 429 || status == 502 || status == 503 || status == 504; }
+bool is_retryable_status(int status) {
+  return status == 429 || status == 500 || status == 502 || status == 503 || status == 504;
+}
 
 Millis backoff_delay(const RetryPolicy& policy, int retry, std::mt19937_64& rng) {
   if (retry < 1) retry = 1;

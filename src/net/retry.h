@@ -24,7 +24,7 @@ struct RetryPolicy {
   Millis total_deadline{60000};   // no new attempt starts after this (from the first)
   Millis max_retry_after{30000};  // a longer Retry-After gives up instead of waiting
   bool retry_connection_errors = true;
-  bool retry_statuses = true;  // false: a 429/502/503/504 answer is final (the peer already retried)
+  bool retry_statuses = true;  // false: a 429/500/502/503/504 answer is final (the peer already retried)
 
   // One try only.
   static RetryPolicy none() {
@@ -34,7 +34,9 @@ struct RetryPolicy {
   }
 };
 
-// 429, 502, 503 and 504: the statuses that say "try again later".
+// 429, 500, 502, 503 and 504: "too many requests" and the server errors that
+// can pass (a 500 from Loki or Prometheus is often an overloaded querier).
+// Not 501, 505 or the other 5xx, which say the request can never succeed.
 bool is_retryable_status(int status);
 
 // The wait before retry number `retry` (1 for the first retry): uniform in

@@ -577,12 +577,32 @@ TEST_F(GrafanaFailureE2e, LokiSlowerThanTheTimeout) {
   EXPECT_EQ(loki_requests() - before, 1u);
 }
 
-TEST_F(GrafanaFailureE2e, Loki500) {
+TEST_F(GrafanaFailureE2e, Loki500RetriedThenReported) {
   const size_t before = loki_requests();
-  enqueue(ScriptedResponse::text(500, "too many outstanding requests"));
+  for (int i = 0; i < 3; ++i) enqueue(ScriptedResponse::text(500, "too many outstanding requests"));
   CliRun r = logs(*server_);
   expect_clean_error(r, 1, {"Loki failed the log query (500", "too many outstanding requests"});
-  EXPECT_EQ(loki_requests() - before, 1u) << "a 500 is not retried";
+  EXPECT_EQ(loki_requests() - before, 3u) << "a 500 is retried up to max_attempts = 3";
+}
+
+TEST_F(GrafanaFailureE2e, Loki500OnceThenTheAnswer) {
+  const size_t before = loki_requests();
+  enqueue(ScriptedResponse::text(500, "rpc error: code = Unavailable"));
+  enqueue(ScriptedResponse::json(200, one_line_answer()));
+  CliRun r = logs(*server_);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(r.err.empty()) << r.err;
+  EXPECT_NE(r.out.find("scripted line"), std::string::npos) << r.out;
+  EXPECT_EQ(loki_requests() - before, 2u);
+}
+
+TEST_F(GrafanaFailureE2e, Loki501IsNotRetried) {
+  const size_t before = loki_requests();
+  enqueue(ScriptedResponse::text(501, "not implemented"));
+  CliRun r = logs(*server_);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("501"), std::string::npos) << r.err;
+  EXPECT_EQ(loki_requests() - before, 1u) << "a 501 can never succeed";
 }
 
 TEST_F(GrafanaFailureE2e, Loki429RetriedHonouringRetryAfterThenSucceeds) {

@@ -7,7 +7,7 @@
 // (metric_catalog.h), choose the interval (metrics_request.h), get a bearer
 // token for the Resource Manager scope from the TokenCredential, send the
 // request (every path segment and query value percent-encoded by libcurl),
-// and map the answer into MetricSeries (metrics_series.h). 429/502/503/504 are
+// and map the answer into MetricSeries (metrics_series.h). 429/500/502/503/504 are
 // retried by net::HttpClient honouring Retry-After; what remains becomes an
 // Error that names Azure's code and message and says what to do (401: the
 // credential and cloud; 403: the Monitoring Reader role; 404: the resource

@@ -6,8 +6,8 @@ namespace tinkr::net {
 namespace {
 
 TEST(Retry, RetryableStatuses) {
-  for (int s : {429, 502, 503, 504}) EXPECT_TRUE(is_retryable_status(s)) << s;
-  for (int s : {200, 400, 401, 403, 404, 500, 501}) EXPECT_FALSE(is_retryable_status(s)) << s;
+  for (int s : {429, 500, 502, 503, 504}) EXPECT_TRUE(is_retryable_status(s)) << s;
+  for (int s : {200, 400, 401, 403, 404, 501, 505, 507}) EXPECT_FALSE(is_retryable_status(s)) << s;
 }
 
 TEST(Retry, FullJitterStaysUnderTheCeiling) {
