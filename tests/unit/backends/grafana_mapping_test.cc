@@ -8,7 +8,6 @@
 
 #include "backends/grafana/loki_mapping.h"
 #include "backends/grafana/prometheus_queries.h"
-#include "backends/grafana/span_highlights.h"
 #include "backends/grafana/tempo_mapping.h"
 
 namespace tinkr::grafana {
@@ -220,12 +219,6 @@ TEST(GrafanaTempoMapping, TraceByIdV1V2AndConstructed) {
   EXPECT_TRUE(t->has_error);
   EXPECT_EQ(t->root_service, "shop-backend");
 
-  auto h = highlight_spans(*t, 2);
-  ASSERT_EQ(h.slowest.size(), 2u);
-  EXPECT_EQ(h.slowest[0].name, "update-billing");
-  EXPECT_EQ(h.slowest[1].name, "SELECT billing");
-  ASSERT_EQ(h.failing.size(), 2u);
-  EXPECT_EQ(h.failing[0].name, "update-billing");
 }
 
 TEST(GrafanaTempoMapping, TraceQL) {
