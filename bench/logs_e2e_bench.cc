@@ -7,13 +7,15 @@
 //
 // The breakdown, each part timed on its own with the same data:
 //   cli_start      spawn + exit of `tinkr --help` (dynamic loading, CLI11)
-//   server_logs    POST /api/v1/logs from this process: auth, translate,
-//                  the Loki round trip, parse, serialise, transfer
+//   server_logs    POST /api/v1/logs from this process, as the CLI's table
+//                  asks (fields time, level, service, message): auth,
+//                  translate, the Loki round trip, parse, serialise,
+//                  transfer; server_logs_all_fields: every field (-o json)
 //   loki_roundtrip the server's Loki request sent straight to the simulator
 //   loki_parse     parse_loki_streams of that answer
 //   server_json    the route's serialisation of 1,000 entries (written
 //                  directly; server_json_tree: the json::value tree it replaced)
-//   cli_render     the CLI's side: parse the answer, entries from JSON, table
+//   cli_render     the CLI's side: read the answer (cli/logs_answer.h), table
 //   tinkr_logs     the whole command, process spawn included
 //   tinkr_logs_libcurl  the same with the CLI's HTTP through libcurl, as
 //                  before the built-in transport (a proxy variable with
@@ -41,6 +43,7 @@
 
 #include "auth/api_keys.h"
 #include "backends/grafana/loki_mapping.h"
+#include "cli/logs_answer.h"
 #include "cli/render.h"
 #include "core/json.h"
 #include "core/json_writer.h"
@@ -201,9 +204,12 @@ struct Setup {
     }
   }
 
-  Result<std::string> post_logs() const {
+  // The CLI's request for its table (the four columns' fields), or with
+  // every field (what -o json asks for).
+  Result<std::string> post_logs(bool all_fields = false) const {
     net::HttpClient http;
-    const std::string body = fmt::format(R"({{"service":"svc","limit":{},"since":"1h"}})", kLimit);
+    const std::string body = fmt::format(R"({{"service":"svc","limit":{},"since":"1h"{}}})", kLimit,
+                                         all_fields ? "" : R"(,"fields":["time","level","service","message"])");
     TINKR_ASSIGN_OR_RETURN(auto res, http.post_json(server_url + "/api/v1/logs", body,
                                                     {{"Authorization", net::bearer_auth(kToken)}}));
     if (res.status != 200) return make_error(ErrorCode::kBackend, fmt::format("{}: {}", res.status, res.body));
@@ -299,18 +305,21 @@ void BM_CliStart(benchmark::State& state) {
   state.counters["cli_cpu_ms"] = cli_cpu;
 }
 
-void BM_ServerLogs(benchmark::State& state) {
+void run_server_logs(benchmark::State& state, bool all_fields) {
   if (!ready(state)) return;
   size_t bytes = 0;
   const double server_before = server_cpu_ms();
   for (auto _ : state) {
-    auto r = setup().post_logs();
+    auto r = setup().post_logs(all_fields);
     if (!r.ok()) state.SkipWithError(r.error().message.c_str());
     else bytes = r->size();
   }
   state.counters["answer_KB"] = static_cast<double>(bytes) / 1e3;
   state.counters["server_cpu_ms"] = server_cpu_ms() - server_before;
 }
+
+void BM_ServerLogs(benchmark::State& state) { run_server_logs(state, false); }
+void BM_ServerLogsAllFields(benchmark::State& state) { run_server_logs(state, true); }
 
 void BM_LokiRoundTrip(benchmark::State& state) {
   if (!ready(state)) return;
@@ -365,9 +374,8 @@ void BM_ServerJsonTree(benchmark::State& state) {
 void BM_CliRender(benchmark::State& state) {
   if (!ready(state)) return;
   for (auto _ : state) {
-    auto answer = parse_json(setup().server_body, "server answer");
-    auto entries = from_json_array<LogEntry>(*find_field(*answer, "entries"));
-    if (!entries.ok() || entries->size() != static_cast<size_t>(kLimit)) state.SkipWithError("unexpected answer");
+    auto entries = cli::read_log_entries(setup().server_body);
+    if (!entries || entries->size() != static_cast<size_t>(kLimit)) state.SkipWithError("unexpected answer");
     std::string table = cli::render_logs(*entries, cli::RenderStyle{});
     benchmark::DoNotOptimize(table);
   }
@@ -388,6 +396,7 @@ TINKR_LATENCY(BM_TinkrLogs);
 TINKR_LATENCY(BM_TinkrLogsLibcurl);
 TINKR_LATENCY(BM_CliStart);
 TINKR_LATENCY(BM_ServerLogs);
+TINKR_LATENCY(BM_ServerLogsAllFields);
 TINKR_LATENCY(BM_LokiRoundTrip);
 TINKR_LATENCY(BM_LokiParse);
 TINKR_LATENCY(BM_ServerJson);
