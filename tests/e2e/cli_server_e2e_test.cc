@@ -32,7 +32,8 @@ class CliServerE2e : public ::testing::Test {
     home_ = std::make_unique<TempDir>("e2e-home");
     home_->write_file("config.toml", "[profiles.default]\nbackend = \"local\"\nactive = true\n");
     ProcessOptions o;
-    o.args = {"start", "--port", "0", "--host", "127.0.0.1"};
+    // No OTLP receiver: it would take the fixed port 4318 (tests use free ports only).
+    o.args = {"start", "--port", "0", "--host", "127.0.0.1", "--no-otlp"};
     o.env["TINKR_HOME"] = home_->path().string();
     o.env["TINKR_API_KEYS"] = R"([{"hash":")" + sha256_hex(kViewerToken) +
                               R"(","subject":"vera","roles":["viewer"]},{"hash":")" + sha256_hex(kOncallToken) +
