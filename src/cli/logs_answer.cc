@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 
+#include "core/json_writer.h"
 #include "core/time.h"
 
 namespace tinkr::cli {
@@ -13,18 +14,9 @@ namespace {
 
 using boost::system::error_code;
 
-enum Field : uint8_t { kTime = 1, kService = 2, kLevel = 4, kMessage = 8, kTraceId = 16, kSpanId = 32, kAttrs = 64 };
-
-Field field_of(std::string_view key) {
-  if (key == "time") return kTime;
-  if (key == "service") return kService;
-  if (key == "level") return kLevel;
-  if (key == "message") return kMessage;
-  if (key == "trace_id") return kTraceId;
-  if (key == "span_id") return kSpanId;
-  if (key == "attributes") return kAttrs;
-  return Field{};
-}
+// A member of an entry: one of core/json_writer.h's LogEntryField bits, 0
+// for a key this reader does not know.
+using Field = unsigned;
 
 // Depth 1: the answer object; 2: the "entries" array; 3: an entry; 4: its
 // attributes. Returning false from a callback stops the parser: the fast
@@ -47,8 +39,8 @@ class EntriesHandler {
   bool on_object_begin(error_code&) {
     // The answer, an entry, or an entry's attributes: nothing else nests.
     const bool entry = depth_ == 2 && in_entries_;
-    const bool attributes = depth_ == 3 && field_ == kAttrs;
-    if (depth_ != 0 && !entry && !(attributes && take(kAttrs))) return false;
+    const bool attributes = depth_ == 3 && field_ == kLogAttributes;
+    if (depth_ != 0 && !entry && !(attributes && take(kLogAttributes))) return false;
     if (entry) {
       entries.emplace_back();
       seen_ = 0;
@@ -59,8 +51,8 @@ class EntriesHandler {
 
   bool on_object_end(std::size_t, error_code&) {
     if (depth_ == 3) {
-      if (!(seen_ & kTime)) return false;  // required
-      if (!(seen_ & kLevel)) entries.back().level = parse_level("");
+      if (!(seen_ & kLogTime)) return false;  // required
+      if (!(seen_ & kLogLevel)) entries.back().level = parse_level("");
     }
     --depth_;
     return true;
@@ -87,7 +79,7 @@ class EntriesHandler {
   bool on_key(json::string_view s, std::size_t, error_code&) {
     const std::string_view key = whole(s);
     if (depth_ == 1) root_key_.assign(key);
-    else if (depth_ == 3) field_ = field_of(key);
+    else if (depth_ == 3) field_ = log_entry_field(key);
     else if (depth_ == 4) attr_key_.assign(key);
     part_.clear();
     return true;
@@ -130,21 +122,21 @@ class EntriesHandler {
   }
 
   bool set_field(std::string_view text) {
-    if (field_ == Field{}) return true;  // a key this reader does not know: ignored, as from_json does
+    if (field_ == 0) return true;  // a key this reader does not know: ignored, as from_json does
     if (!take(field_)) return false;
     LogEntry& e = entries.back();
     switch (field_) {
-      case kTime: {
+      case kLogTime: {
         auto t = parse_rfc3339(text);
         if (!t) return false;
         e.time = *t;
         return true;
       }
-      case kService: e.service.assign(text); return true;
-      case kLevel: e.level = parse_level(text); return true;
-      case kMessage: e.message.assign(text); return true;
-      case kTraceId: e.trace_id.assign(text); return true;
-      case kSpanId: e.span_id.assign(text); return true;
+      case kLogService: e.service.assign(text); return true;
+      case kLogLevel: e.level = parse_level(text); return true;
+      case kLogMessage: e.message.assign(text); return true;
+      case kLogTraceId: e.trace_id.assign(text); return true;
+      case kLogSpanId: e.span_id.assign(text); return true;
       default: return false;  // "attributes" as a string
     }
   }
@@ -158,13 +150,13 @@ class EntriesHandler {
 
   // A number, true, false or null: ignored in the answer object and for
   // unknown entry keys; anything else is for the DOM path to judge.
-  bool take_other() { return depth_ == 1 || (depth_ == 3 && field_ == Field{}); }
+  bool take_other() { return depth_ == 1 || (depth_ == 3 && field_ == 0); }
 
   int depth_ = 0;
   bool in_entries_ = false;
   std::string root_key_;
-  Field field_{};
-  uint8_t seen_ = 0;
+  Field field_ = 0;
+  Field seen_ = 0;
   std::string attr_key_;
   std::string part_;  // a key or string arriving in parts
 };

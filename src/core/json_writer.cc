@@ -60,6 +60,19 @@ void append_json_string(std::string& out, std::string_view text) {
   }
 }
 
+void append_json(std::string& out, const Attributes& attributes) {
+  out += '{';
+  bool first = true;
+  for (const auto& [k, v] : attributes) {
+    if (!first) out += ',';
+    first = false;
+    append_json_string(out, k);
+    out += ':';
+    append_json_string(out, v);
+  }
+  out += '}';
+}
+
 unsigned log_entry_field(std::string_view name) {
   if (name == "time") return kLogTime;
   if (name == "service") return kLogService;
@@ -96,16 +109,8 @@ void append_json(std::string& out, const LogEntry& e, unsigned fields) {
     append_json_string(out, e.span_id);
   }
   if ((fields & kLogAttributes) && !e.attributes.empty()) {
-    out += ",\"attributes\":{";
-    bool first = true;
-    for (const auto& [k, v] : e.attributes) {
-      if (!first) out += ',';
-      first = false;
-      append_json_string(out, k);
-      out += ':';
-      append_json_string(out, v);
-    }
-    out += '}';
+    out += ",\"attributes\":";
+    append_json(out, e.attributes);
   }
   out += '}';
 }

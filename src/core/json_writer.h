@@ -19,6 +19,9 @@ namespace tinkr {
 // A JSON string literal, quotes included.
 void append_json_string(std::string& out, std::string_view text);
 
+// {"key":"value",…} in the map's order.
+void append_json(std::string& out, const Attributes& attributes);
+
 // The members of a written LogEntry, as bits of a field set.
 enum LogEntryField : unsigned {
   kLogTime = 1U << 0,

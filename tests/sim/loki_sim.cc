@@ -391,7 +391,7 @@ struct LokiSim::Impl {
       if (!first_stream) body += ',';
       first_stream = false;
       body += R"({"stream":)";
-      append_string_object(body, labels);
+      append_json(body, labels);
       body += R"(,"values":[)";
       for (size_t i = 0; i < entries.size(); ++i) {
         const LogEntry& e = *entries[i];
@@ -405,7 +405,7 @@ struct LokiSim::Impl {
           const Attributes sm = metadata(e);
           if (!sm.empty()) {
             body += R"("structuredMetadata":)";
-            append_string_object(body, sm);
+            append_json(body, sm);
           }
           body += '}';
         }
@@ -417,20 +417,6 @@ struct LokiSim::Impl {
     if (categorize) body += R"(,"encodingFlags":["categorize-labels"])";
     body += "}}";
     return ScriptedResponse::json(200, std::move(body));
-  }
-
-  // {"k":"v",…} in the map's order.
-  static void append_string_object(std::string& out, const Attributes& a) {
-    out += '{';
-    bool first = true;
-    for (const auto& [k, v] : a) {
-      if (!first) out += ',';
-      first = false;
-      append_json_string(out, k);
-      out += ':';
-      append_json_string(out, v);
-    }
-    out += '}';
   }
 
   ScriptedResponse volume(const Pipeline& p, const std::string& by, int64_t range_ns, int64_t start, int64_t end,
