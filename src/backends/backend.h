@@ -26,6 +26,10 @@ struct LogQuery {
   size_t limit = 100;
   std::string resource_type;  // from the profile's service settings or -r
   bool newest_first = true;   // which end of the range to keep when limit cuts
+  // Where a backend says what the caller must know about an answer that is
+  // still returned (lines it could not fetch, the vendor's own warnings),
+  // one sentence each; null: nobody listens.
+  std::vector<std::string>* warnings = nullptr;
 };
 
 struct LogVolumeQuery {

@@ -115,6 +115,13 @@ int do_logs(Context& ctx, const DataFlags& f) {
     else ctx.out(std::string(get_string(*answer, "query")) + "\n");
     return 0;
   }
+  // The lines are there, but not all of what was asked for (or the backend
+  // has more to say): on stderr, whatever the output format.
+  if (const json::value* warnings = find_field(*answer, "warnings"); warnings && warnings->is_array()) {
+    for (const auto& w : warnings->as_array()) {
+      if (w.is_string()) ctx.err("warning: " + std::string(w.as_string()) + "\n");
+    }
+  }
   if (ctx.format() != OutputFormat::kTable) {
     print_items(ctx, *answer, "entries");
     return 0;

@@ -7,7 +7,8 @@
 // shape tinkr-server writes (core/json_writer.h) — string fields, an
 // attributes object of strings, no repeated keys — and returns nullopt for
 // anything else (invalid JSON, no "entries", a missing or bad time, a value
-// of another type, nesting it does not expect). The caller then takes the
+// of another type, nesting it does not expect, an answer with "warnings"
+// for the caller to show). The caller then takes the
 // DOM path (from_json<LogEntry>), whose results and errors are the reference;
 // tests/unit/cli/logs_answer_test.cc checks that both agree. Pure, thread-safe.
 #pragma once

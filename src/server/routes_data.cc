@@ -77,6 +77,8 @@ net::ServerResponse handle_logs(RequestContext& ctx) {
       if (!native) return net::error_response(native.error());
       return ok_json(o);
     }
+    std::vector<std::string> warnings;
+    q->warnings = &warnings;
     auto entries = backend.query_logs(*q);
     if (!entries) return net::error_response(entries.error());
     // Written directly (core/json_writer.h): the same text as
@@ -87,6 +89,14 @@ net::ServerResponse handle_logs(RequestContext& ctx) {
     append_json_string(text, o["query"].as_string());
     text += ",\"entries\":";
     append_json(text, *entries, *fields);
+    if (!warnings.empty()) {
+      text += ",\"warnings\":[";
+      for (size_t i = 0; i < warnings.size(); ++i) {
+        if (i > 0) text += ',';
+        append_json_string(text, warnings[i]);
+      }
+      text += ']';
+    }
     text += '}';
     return net::json_response(200, std::move(text));
   });

@@ -559,6 +559,20 @@ TEST_F(GrafanaFailureE2e, HealthyScriptedLokiAnswers) {
   EXPECT_NE(r.out.find("scripted line"), std::string::npos) << r.out;
 }
 
+// Loki's top-level "warnings" travel through the server to the user's
+// stderr, with the lines, in every output format.
+TEST_F(GrafanaFailureE2e, LokiWarningsReachStderr) {
+  std::string answer = one_line_answer();
+  answer.insert(1, R"("warnings":["query timed out on one ingester"],)");
+  for (const char* format : {"table", "json", "jsonlines"}) {
+    enqueue(ScriptedResponse::json(200, answer));
+    CliRun r = server_->tinkr({"-o", format, "logs", "payments-api", "--since", "5m"});
+    ASSERT_EQ(r.exit_code, 0) << format << ": " << r.err;
+    EXPECT_NE(r.out.find("scripted line"), std::string::npos) << format << ": " << r.out;
+    EXPECT_EQ(r.err, "warning: Loki: query timed out on one ingester\n") << format;
+  }
+}
+
 TEST_F(GrafanaFailureE2e, LokiDown) {
   CliRun r = logs(*down_);
   expect_clean_error(r, 1,

@@ -30,6 +30,11 @@ namespace tw = grafana::wire::tempo;
 
 std::string ns_text(Timestamp t) { return std::to_string(to_unix_nanos(t)); }
 
+// Each page of a walk may repeat Loki's warning: say it once.
+void add_warning(std::vector<std::string>& warnings, std::string text) {
+  if (std::find(warnings.begin(), warnings.end(), text) == warnings.end()) warnings.push_back(std::move(text));
+}
+
 // A duration in one unit that LogQL ranges and Go's time.ParseDuration accept.
 std::string logql_duration(Nanos d) {
   const int64_t ns = d.count();
@@ -71,10 +76,16 @@ class GrafanaBackend final : public ObservabilityBackend {
       TINKR_ASSIGN_OR_RETURN(std::string body, loki_.get_ok(lw::kQueryRangePath, params, "log query", headers));
       auto parsed = grafana::parse_loki_streams(body, mapping);
       if (!parsed.ok()) return loki_.garbage("log query", parsed.error().message);
+      if (q.warnings) {
+        for (auto& w : parsed->warnings) add_warning(*q.warnings, "Loki: " + w);
+      }
       return std::move(parsed->entries);
     };
     TINKR_ASSIGN_OR_RETURN(auto walked, grafana::walk_loki_window(q.range, q.limit, q.newest_first,
                                                                   options_.loki_max_entries, fetch));
+    if (q.warnings) {
+      for (auto& w : walked.warnings) add_warning(*q.warnings, w + " (raise loki_max_entries to fetch them)");
+    }
     return std::move(walked.entries);
   }
 

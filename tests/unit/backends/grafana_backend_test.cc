@@ -3,6 +3,9 @@
 // garbage, oversized, bad PromQL) against a scripted loopback server.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <memory>
+
 #include <algorithm>
 #include <fstream>
 #include <set>
@@ -519,6 +522,42 @@ TEST(GrafanaBackendFailures, OversizedAnswer) {
   auto r = b->query_logs(logs_query("x", 1));
   EXPECT_EQ(r.error().code, ErrorCode::kPayloadTooLarge);
   EXPECT_NE(r.error().message.find("max_response_bytes"), std::string::npos) << r.error().message;
+}
+
+// The lines come back, and so does what the caller must know about them:
+// Loki's own "warnings" (top level, conformance/grafana-loki), once however
+// many pages repeat them, and the lines a walk had to skip.
+TEST(GrafanaBackendLoki, WarningsReachTheCaller) {
+  LoopbackHttpServer server;
+  // Three lines share one nanosecond and a page holds two: Loki answers the
+  // same two for the page that re-includes that nanosecond, and nothing
+  // before it.
+  const int64_t t = to_unix_nanos(the_scenario().range.to - std::chrono::minutes(1));
+  auto calls = std::make_shared<std::atomic<int>>(0);
+  server.route("GET", "/loki/api/v1/query_range", [t, calls](const testing::RecordedRequest&) {
+    const std::string values = ++*calls <= 2 ? fmt::format(R"(["{}","a"],["{}","b"])", t, t) : "";
+    return ScriptedResponse::json(
+        200, fmt::format(R"({{"status":"success","warnings":["query timed out on one ingester"],"data":)"
+                         R"({{"resultType":"streams","result":[{{"stream":{{"service_name":"x"}},"values":[{}]}}]}}}})",
+                         values));
+  });
+  auto b = backend({{"loki_url", server.url()}, {"loki_max_entries", "2"}});
+  std::vector<std::string> warnings;
+  LogQuery q = logs_query("x", 10);
+  q.warnings = &warnings;
+  auto r = b->query_logs(q);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->size(), 2u);
+  ASSERT_EQ(warnings.size(), 2u) << (warnings.empty() ? "" : warnings[0]);
+  EXPECT_EQ(warnings[0], "Loki: query timed out on one ingester");  // once, though three pages said it
+  EXPECT_NE(warnings[1].find("share the timestamp"), std::string::npos) << warnings[1];
+  EXPECT_NE(warnings[1].find("loki_max_entries"), std::string::npos) << warnings[1];
+
+  // Nobody listening: the same answer.
+  calls->store(0);
+  auto again = b->query_logs(logs_query("x", 10));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->size(), 2u);
 }
 
 TEST(GrafanaBackendFailures, PrometheusErrorBodyIsSurfaced) {

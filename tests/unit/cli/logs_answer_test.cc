@@ -68,7 +68,9 @@ TEST(LogsAnswer, AgreesWithTheDomOnOtherShapesItAccepts) {
 
 TEST(LogsAnswer, LeavesEverythingElseToTheDom) {
   for (const char* answer : {
-           "", "not json", R"({"entries":[{"time":"2026-01-01T00:00:00Z"}]} trailing)",
+           "",
+           "not json",
+           R"({"entries":[{"time":"2026-01-01T00:00:00Z"}]} trailing)",
            R"({"query":"q"})",                                                          // no entries
            R"({"entries":{}})",                                                         // not an array
            R"({"entries":null})",                                                       //
@@ -83,7 +85,9 @@ TEST(LogsAnswer, LeavesEverythingElseToTheDom) {
            R"({"entries":[{"time":"2026-01-01T00:00:00Z","level":"a","level":"b"}]})",  // repeated key
            R"({"entries":[{"time":"2026-01-01T00:00:00Z","attributes":{"a":"1","a":"2"}}]})",
            R"({"entries":[],"entries":[]})",
-           R"({"meta":{"a":1},"entries":[]})",  // nested outside the entries
+           R"({"meta":{"a":1},"entries":[]})",                // nested outside the entries
+           R"({"entries":[],"warnings":["lines skipped"]})",  // warnings: the caller shows them
+           R"({"warnings":["lines skipped"],"entries":[]})",
        }) {
     EXPECT_FALSE(read_log_entries(answer).has_value()) << answer;
   }
