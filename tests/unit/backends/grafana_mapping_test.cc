@@ -218,7 +218,6 @@ TEST(GrafanaTempoMapping, TraceByIdV1V2AndConstructed) {
   EXPECT_EQ(t->spans[0].duration, std::chrono::milliseconds(557));
   EXPECT_TRUE(t->has_error);
   EXPECT_EQ(t->root_service, "shop-backend");
-
 }
 
 TEST(GrafanaTempoMapping, TraceQL) {
